@@ -1,0 +1,334 @@
+//! Demo data for the local runtime: a survey workspace whose numbers come from events, generated
+//! with a fixed seed and ingested through the same validation and exactly-once path as a
+//! producer's, plus a live feed that keeps calling contacts so the dashboards move.
+//!
+//! The mixes are those of an outbound survey: about a third of attempts unanswered, a tenth busy
+//! or failed, completed interviews of three to six minutes, up to three attempts per contact
+//! during local calling hours (09:00-20:00, lighter on weekends).
+
+use std::collections::VecDeque;
+
+use domain::WorkspaceId;
+use domain::events::{EventLimits, validate_event};
+use domain::ingest::apply_events;
+use domain::ports::StoreError;
+use domain::rollup::{EntityKey, Rules};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde_json::{Value, json};
+use web::Services;
+
+pub const DEMO_WORKSPACE: &str = "ws_demo";
+pub const OTHER_WORKSPACE: &str = "ws_other";
+const DEMO_TIME_ZONE: &str = "Europe/Paris";
+const MAX_ATTEMPTS: u32 = 3;
+const BATCH: usize = 500;
+
+struct DemoCampaign {
+    id: &'static str,
+    name: &'static str,
+    contacts: usize,
+    started_days_ago: i64,
+}
+
+const CAMPAIGNS: &[DemoCampaign] = &[
+    DemoCampaign { id: "cmp_csat_q4", name: "Customer satisfaction Q4", contacts: 10_000, started_days_ago: 30 },
+    DemoCampaign { id: "cmp_nps_followup", name: "NPS follow-up", contacts: 2_500, started_days_ago: 21 },
+    DemoCampaign { id: "cmp_product_feedback", name: "Product feedback", contacts: 1_200, started_days_ago: 9 },
+];
+const AGENTS: &[(&str, &str)] =
+    &[("agent_ava", "Ava"), ("agent_leo", "Leo"), ("agent_mia", "Mia"), ("agent_noah", "Noah"), ("agent_zoe", "Zoe")];
+
+/// The campaign the README's examples use.
+pub const EXAMPLE_CAMPAIGN: &str = "cmp_csat_q4";
+
+/// A contact still being worked, which the live feed calls next.
+#[derive(Debug, Clone)]
+pub struct OpenContact {
+    campaign: &'static str,
+    contact: String,
+    attempts: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub events: usize,
+    pub already_seeded: bool,
+    pub open_contacts: Vec<OpenContact>,
+}
+
+/// Builds event JSON with ids that are unique and stable for a given seed.
+struct Events {
+    list: Vec<(Timestamp, Value)>,
+}
+
+impl Events {
+    fn push(&mut self, id: String, kind: &str, at: Timestamp, data: Value) {
+        self.list.push((at, json!({"id": id, "type": kind, "occurred_at": at.to_string(), "data": data})));
+    }
+}
+
+fn outcome_and_duration(rng: &mut StdRng) -> (&'static str, f64) {
+    let roll: f64 = rng.random();
+    let (outcome, low, high) = match roll {
+        r if r < 0.38 => ("completed", 180.0, 390.0),
+        r if r < 0.48 => ("refused", 12.0, 60.0),
+        r if r < 0.80 => ("no_answer", 20.0, 40.0),
+        r if r < 0.89 => ("busy", 2.0, 6.0),
+        r if r < 0.94 => ("failed", 0.0, 3.0),
+        _ => ("voicemail", 25.0, 45.0),
+    };
+    // Two uniform draws averaged: a hump in the middle of the range, as real durations have.
+    let duration = low + (high - low) * (rng.random::<f64>() + rng.random::<f64>()) / 2.0;
+    (outcome, (duration * 10.0).round() / 10.0)
+}
+
+/// The next calling slot (09:00-20:00 local, weekends thinned) at or after `after`.
+fn calling_slot(rng: &mut StdRng, after: Timestamp, tz: &TimeZone) -> Timestamp {
+    let mut day = after.to_zoned(tz.clone()).date();
+    loop {
+        let weekend = day.weekday().to_monday_one_offset() >= 6;
+        if !weekend || rng.random::<f64>() < 0.3 {
+            let slot = day
+                .at(rng.random_range(9..20), rng.random_range(0..60), rng.random_range(0..60), 0)
+                .to_zoned(tz.clone())
+                .map(|zoned| zoned.timestamp());
+            if let Ok(slot) = slot
+                && slot >= after
+            {
+                return slot;
+            }
+        }
+        day = day.tomorrow().unwrap_or(day);
+    }
+}
+
+/// One attempt on a contact, ending at `ended`: the call, and the state it leaves the contact
+/// in. Returns whether the contact is still open.
+fn attempt(
+    events: &mut Events,
+    rng: &mut StdRng,
+    contact: &mut OpenContact,
+    ended: Timestamp,
+    id_prefix: &str,
+) -> bool {
+    contact.attempts += 1;
+    let (outcome, duration) = outcome_and_duration(rng);
+    let agent = AGENTS[rng.random_range(0..AGENTS.len())].0;
+    let call_id = format!("{id_prefix}-call{}", contact.attempts);
+    events.push(
+        format!("{call_id}-done"),
+        "call.completed",
+        ended,
+        json!({
+            "call_id": call_id, "campaign_id": contact.campaign, "contact_id": contact.contact,
+            "agent_id": agent, "call_type": "outbound", "outcome": outcome, "duration_s": duration,
+        }),
+    );
+    let state = match outcome {
+        "completed" => "completed",
+        "refused" => "refused",
+        _ if contact.attempts >= MAX_ATTEMPTS => "not_reached",
+        _ => "in_progress",
+    };
+    events.push(
+        format!("{id_prefix}-state{}", contact.attempts),
+        "contact.state_changed",
+        ended,
+        json!({
+            "campaign_id": contact.campaign, "contact_id": contact.contact, "state": state,
+        }),
+    );
+    state == "in_progress"
+}
+
+fn seed_events(now: Timestamp, rng: &mut StdRng) -> (Events, Vec<OpenContact>) {
+    let tz = TimeZone::get(DEMO_TIME_ZONE).expect("bundled zone");
+    let mut events = Events { list: Vec::new() };
+    let mut open = Vec::new();
+    let origin = now - SignedDuration::from_hours(24 * 31);
+    for (id, name) in AGENTS {
+        events.push(
+            format!("demo-{id}"),
+            "agent.upserted",
+            origin,
+            json!({"agent_id": id, "name": name, "kind": "ai", "status": "active"}),
+        );
+    }
+    for campaign in CAMPAIGNS {
+        let start = now - SignedDuration::from_hours(24 * campaign.started_days_ago);
+        events.push(
+            format!("demo-{}", campaign.id),
+            "campaign.upserted",
+            start,
+            json!({
+                "campaign_id": campaign.id, "name": campaign.name, "kind": "survey", "status": "running",
+                "owner_user_id": "u_manager",
+            }),
+        );
+        for n in 0..campaign.contacts {
+            let mut contact =
+                OpenContact { campaign: campaign.id, contact: format!("{}-p{n:05}", campaign.id), attempts: 0 };
+            let prefix = format!("demo-{}", contact.contact);
+            let loaded = start + SignedDuration::from_secs(rng.random_range(0..6 * 3600));
+            events.push(
+                format!("{prefix}-load"),
+                "contact.state_changed",
+                loaded,
+                json!({
+                    "campaign_id": campaign.id, "contact_id": contact.contact, "state": "pending",
+                }),
+            );
+            if rng.random::<f64>() < 0.02 {
+                let at = loaded + SignedDuration::from_mins(1);
+                events.push(
+                    format!("{prefix}-exclude"),
+                    "contact.state_changed",
+                    at,
+                    json!({
+                        "campaign_id": campaign.id, "contact_id": contact.contact, "state": "excluded",
+                    }),
+                );
+                continue;
+            }
+            // Contacts are spread over the campaign's life: later ones are still waiting.
+            let spread = (campaign.started_days_ago as f64 * 1.2 * rng.random::<f64>() * 86_400.0) as i64;
+            let mut at = calling_slot(rng, loaded + SignedDuration::from_secs(spread), &tz);
+            let mut still_open = true;
+            while at < now && still_open {
+                still_open = attempt(&mut events, rng, &mut contact, at, &prefix);
+                let retry_after = SignedDuration::from_hours(rng.random_range(20..70));
+                at = calling_slot(rng, at + retry_after, &tz);
+            }
+            if still_open {
+                open.push(contact);
+            }
+        }
+    }
+    (events, open)
+}
+
+fn other_workspace_events(now: Timestamp, rng: &mut StdRng) -> Events {
+    let mut events = Events { list: Vec::new() };
+    let start = now - SignedDuration::from_hours(24 * 5);
+    events.push(
+        "other-cmp".into(),
+        "campaign.upserted",
+        start,
+        json!({
+            "campaign_id": "cmp_other_pulse", "name": "Pulse survey (another tenant)", "kind": "survey",
+        }),
+    );
+    for n in 0..40 {
+        let mut contact = OpenContact { campaign: "cmp_other_pulse", contact: format!("other-p{n:03}"), attempts: 0 };
+        let prefix = format!("other-{}", contact.contact);
+        events.push(
+            format!("{prefix}-load"),
+            "contact.state_changed",
+            start,
+            json!({
+                "campaign_id": "cmp_other_pulse", "contact_id": contact.contact, "state": "pending",
+            }),
+        );
+        let at = start + SignedDuration::from_hours(rng.random_range(1..100));
+        attempt(&mut events, rng, &mut contact, at, &prefix);
+    }
+    events
+}
+
+async fn ingest(services: &Services, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
+    let mut list = events.list;
+    list.sort_by_key(|(at, _)| *at);
+    let limits = EventLimits::default();
+    let valid: Vec<_> = list
+        .into_iter()
+        .map(|(_, raw)| {
+            validate_event(raw, now, &limits).unwrap_or_else(|error| panic!("demo event invalid: {error:?}"))
+        })
+        .collect();
+    for batch in valid.chunks(BATCH) {
+        apply_events(services.store.as_ref(), &Rules::standard(), ws, batch).await?;
+    }
+    Ok(valid.len())
+}
+
+fn workspace_event(id: &str, name: &str, tz: &str, at: Timestamp) -> Events {
+    let mut events = Events { list: Vec::new() };
+    events.push(
+        format!("{id}-settings"),
+        "workspace.upserted",
+        at,
+        json!({
+            "name": name, "timezone": tz, "plan": "growth", "seats": 25, "seats_used": 12,
+        }),
+    );
+    events
+}
+
+/// Seeds both demo workspaces unless the demo workspace already exists.
+pub async fn seed(services: &Services) -> Result<SeedReport, StoreError> {
+    let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
+    let other = WorkspaceId::parse(OTHER_WORKSPACE).expect("valid id");
+    let known = services.store.load_entities(&demo, &[EntityKey::workspace()]).await?;
+    if !known.is_empty() {
+        return Ok(SeedReport { already_seeded: true, ..SeedReport::default() });
+    }
+    let now = services.clock.now();
+    let mut rng = StdRng::seed_from_u64(20_251_122);
+    let settings_at = now - SignedDuration::from_hours(24 * 40);
+    // The time zone goes first so that every later event is bucketed in it.
+    let mut count =
+        ingest(services, &other, workspace_event("other", "Other Corp", "America/New_York", settings_at), now).await?;
+    count += ingest(services, &other, other_workspace_events(now, &mut rng), now).await?;
+    // Written last for the demo workspace: its presence means the seed completed.
+    let (events, open_contacts) = seed_events(now, &mut rng);
+    count +=
+        ingest(services, &demo, workspace_event("demo", "Acme Research", DEMO_TIME_ZONE, settings_at), now).await?;
+    count += ingest(services, &demo, events, now).await?;
+    Ok(SeedReport { events: count, already_seeded: false, open_contacts })
+}
+
+/// Keeps the demo workspace live: every `interval`, new contacts arrive and open ones are called.
+pub async fn run_live_feed(services: Services, mut open: Vec<OpenContact>, interval: std::time::Duration) {
+    let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
+    let started = services.clock.now().as_millisecond();
+    let mut rng = StdRng::seed_from_u64(started as u64);
+    let mut queue: VecDeque<OpenContact> = open.drain(..).collect();
+    let mut ticks = tokio::time::interval(interval);
+    let mut tick = 0u64;
+    loop {
+        ticks.tick().await;
+        tick += 1;
+        let now = services.clock.now();
+        let mut events = Events { list: Vec::new() };
+        if rng.random::<f64>() < 0.5 {
+            let campaign = CAMPAIGNS[rng.random_range(0..CAMPAIGNS.len())].id;
+            let contact = OpenContact { campaign, contact: format!("{campaign}-live{started}-{tick}"), attempts: 0 };
+            events.push(
+                format!("live-{started}-{tick}-load"),
+                "contact.state_changed",
+                now,
+                json!({
+                    "campaign_id": campaign, "contact_id": contact.contact, "state": "pending",
+                }),
+            );
+            queue.push_back(contact);
+        }
+        for call in 0..rng.random_range(1..4) {
+            let Some(mut contact) = queue.pop_front() else {
+                break;
+            };
+            let prefix = format!("live-{started}-{tick}-{call}");
+            let ended = now - SignedDuration::from_secs(rng.random_range(0..30));
+            if attempt(&mut events, &mut rng, &mut contact, ended, &prefix) {
+                queue.push_back(contact);
+            }
+        }
+        match ingest(&services, &demo, events, now).await {
+            Ok(count) => tracing::debug!(count, "live demo events ingested"),
+            Err(error) => tracing::warn!(%error, "live demo events failed; next tick goes on"),
+        }
+    }
+}

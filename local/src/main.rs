@@ -1,0 +1,141 @@
+//! `cargo run --release -p local`: every route on http://127.0.0.1:3000 over SQLite in `./data`,
+//! with demo data and a live feed, the rollups schedule in-process, and ready-to-paste tokens.
+//!
+//! Environment (all optional here): `PORT` (3000), `HOST` (127.0.0.1), `DATA_DIR` (./data),
+//! `JWT_SECRET`, `JWT_ISSUER`, `JWT_AUDIENCE` (development defaults below, so any client can mint
+//! its own tokens with the same values), `DEMO=0` or `--no-demo` (no demo data, no live feed),
+//! `ROLLUP_INTERVAL_SECS` (60), `LOG_FORMAT=json`, `RUST_LOG`.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use local::demo::{self, DEMO_WORKSPACE, EXAMPLE_CAMPAIGN, OTHER_WORKSPACE};
+use tower_http::cors::CorsLayer;
+use web::auth::{TokenClaims, mint_hs256};
+use wiring::Config;
+
+/// Development-only defaults; anything set in the environment wins.
+const DEV_DEFAULTS: &[(&str, &str)] = &[
+    ("JWT_SECRET", "local-development-secret-do-not-use-in-production"),
+    ("JWT_ISSUER", "analytics-local"),
+    ("JWT_AUDIENCE", "analytics-api"),
+    ("DATA_DIR", "data"),
+];
+
+fn env_or_default(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .or_else(|| DEV_DEFAULTS.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()))
+}
+
+fn env_number(name: &str, default: u64) -> Result<u64, String> {
+    match std::env::var(name) {
+        Ok(text) => text.parse().map_err(|_| format!("{name} must be a whole number, got {text:?}")),
+        Err(_) => Ok(default),
+    }
+}
+
+const HELP: &str = "usage: local [--no-demo]
+Serves every API route on one port over SQLite. See README.md for the environment variables.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    if let Some(unknown) = args.iter().find(|arg| *arg != "--no-demo") {
+        eprintln!("unknown argument {unknown:?}\n{HELP}");
+        return ExitCode::FAILURE;
+    }
+    let demo_off = args.iter().any(|arg| arg == "--no-demo")
+        || std::env::var("DEMO").is_ok_and(|value| matches!(value.as_str(), "0" | "false" | "off" | "no"));
+    wiring::init_tracing();
+    match run(!demo_off).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_lookup(env_or_default)?;
+    let services = config.services().await?;
+    let port = env_number("PORT", 3000)?;
+    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
+    let rollup_interval = Duration::from_secs(env_number("ROLLUP_INTERVAL_SECS", 60)?.max(1));
+    let listener = tokio::net::TcpListener::bind((host.as_str(), port as u16))
+        .await
+        .map_err(|error| format!("cannot listen on {host}:{port}: {error}"))?;
+    let address = listener.local_addr()?;
+
+    if with_demo {
+        let started = std::time::Instant::now();
+        println!("Preparing demo data...");
+        let report = demo::seed(&services).await?;
+        if report.already_seeded {
+            println!("Demo data already present in {}.", env_or_default("DATA_DIR").unwrap_or_default());
+        } else {
+            println!("Ingested {} demo events in {:.1} s.", report.events, started.elapsed().as_secs_f64());
+        }
+        tokio::spawn(demo::run_live_feed(services.clone(), report.open_contacts, Duration::from_secs(3)));
+    }
+    tokio::spawn(local::run_rollups_schedule(services.clone(), rollup_interval));
+
+    print_banner(&config, address, with_demo);
+    // Browsers on a dev server (another port) may call this API directly.
+    let app = local::app(services).layer(CorsLayer::permissive());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    if tokio::signal::ctrl_c().await.is_ok() {
+        println!("Shutting down.");
+    }
+}
+
+fn print_banner(config: &Config, address: std::net::SocketAddr, with_demo: bool) {
+    let base = format!("http://{address}");
+    println!("\nAnalytics API listening on {base}");
+    let Some(secret) = &config.auth.hs256_secret else {
+        println!("(No JWT_SECRET: tokens must come from the configured JWKS issuer.)");
+        return;
+    };
+    let now = jiff::Timestamp::now();
+    let token = |ws: &str, user: &str, role: &str| {
+        let claims = TokenClaims {
+            sub: user.to_owned(),
+            ws: ws.to_owned(),
+            role: role.to_owned(),
+            workspaces: Vec::new(),
+            iss: config.auth.issuer.clone(),
+            aud: config.auth.audience.clone(),
+            iat: now.as_second(),
+            exp: (now + SignedDuration::from_hours(24 * 7)).as_second(),
+        };
+        mint_hs256(secret, &claims).unwrap_or_else(|error| format!("<could not sign: {error}>"))
+    };
+    println!("\nTokens for workspace {DEMO_WORKSPACE} (HS256, valid 7 days):");
+    for role in ["admin", "manager", "viewer", "service"] {
+        println!("  {role:<8} {}", token(DEMO_WORKSPACE, &format!("u_{role}"), role));
+    }
+    println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", "viewer"));
+    let viewer = token(DEMO_WORKSPACE, "u_viewer", "viewer");
+    let service = token(DEMO_WORKSPACE, "u_service", "service");
+    let campaign = if with_demo { EXAMPLE_CAMPAIGN } else { "<campaign_id>" };
+    println!("\nTry:");
+    println!("  curl -s {base}/api/campaigns/{campaign}/stats -H 'Authorization: Bearer {viewer}'");
+    println!(
+        "  curl -s -X POST {base}/api/v1/events -H 'Authorization: Bearer {service}' -H 'Content-Type: application/json' \\\n    -d '{{\"events\":[{{\"id\":\"evt-readme-1\",\"type\":\"call.completed\",\"occurred_at\":\"{}\",\"data\":{{\"call_id\":\"c-readme-1\",\"campaign_id\":\"{campaign}\",\"call_type\":\"outbound\",\"outcome\":\"completed\",\"duration_s\":240}}}}]}}'",
+        now.round(jiff::Unit::Second).unwrap_or(now)
+    );
+    println!(
+        "\nMint your own tokens with JWT_SECRET, iss={}, aud={}, and claims sub, ws, role, exp.\n",
+        config.auth.issuer, config.auth.audience
+    );
+}

@@ -1,0 +1,183 @@
+//! Exactly-once application of a batch of events, over any [`RollupStore`].
+//!
+//! The store commits event markers, merged deltas and version-checked entity writes atomically;
+//! this algorithm reads what it must (stored markers, entity versions), plans with pure code,
+//! commits in chunks the store accepts, and re-plans when a commit reports that another writer
+//! got there first. It lives here, not in adapters, so every store runs the same logic.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use crate::WorkspaceId;
+use crate::events::ValidEvent;
+use crate::ports::{CommitError, RollupStore, StoreError};
+use crate::rollup::{CommitPlan, EntityKey, EntitySnapshot, Rules};
+
+/// What happened to one event of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored and applied now.
+    Accepted,
+    /// Its id was already stored with the same content: acknowledged, not applied again.
+    Duplicate,
+    /// Its id was already stored with different content: acknowledged, not applied.
+    Conflict,
+}
+
+/// How often a chunk is re-planned after losing a race before the batch gives up.
+const MAX_ATTEMPTS: usize = 10;
+
+/// Applies `events` (already validated) to `ws`, each exactly once. Returns one outcome per
+/// event, in order. On error, some chunks may have committed: retrying the same batch is safe
+/// and reports those events as duplicates.
+pub async fn apply_events(
+    store: &dyn RollupStore,
+    rules: &Rules,
+    ws: &WorkspaceId,
+    events: &[ValidEvent],
+) -> Result<Vec<Outcome>, StoreError> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; events.len()];
+
+    // Repeats inside the batch: the first occurrence stands for the id.
+    let mut first_index: HashMap<&str, usize> = HashMap::with_capacity(events.len());
+    let mut pending = Vec::with_capacity(events.len());
+    for (index, event) in events.iter().enumerate() {
+        match first_index.get(event.id.as_str()) {
+            Some(&first) => outcomes[index] = Some(compare(&events[first].hash, &event.hash)),
+            None => {
+                first_index.insert(&event.id, index);
+                pending.push(index);
+            }
+        }
+    }
+
+    // Ids stored by an earlier delivery.
+    let mut exact_duplicates = Vec::new();
+    let ids: Vec<String> = pending.iter().map(|&i| events[i].id.clone()).collect();
+    let stored = store.find_events(ws, &ids).await?;
+    pending.retain(|&index| match stored.get(&events[index].id) {
+        Some(hash) => {
+            let outcome = compare(hash, &events[index].hash);
+            if outcome == Outcome::Duplicate {
+                exact_duplicates.push(index);
+            }
+            outcomes[index] = Some(outcome);
+            false
+        }
+        None => true,
+    });
+
+    let mut keys: BTreeSet<EntityKey> = pending.iter().filter_map(|&i| rules.entity_key(&events[i])).collect();
+    keys.insert(EntityKey::workspace());
+    let keys: Vec<EntityKey> = keys.into_iter().collect();
+    let mut snapshot = EntitySnapshot::from_records(store.load_entities(ws, &keys).await?);
+    let tz = snapshot.workspace_time_zone();
+    let limit = store.max_items_per_commit();
+
+    let mut chunks: VecDeque<Vec<usize>> = chunk(rules, events, pending, &snapshot, &tz, limit).into();
+    while let Some(mut chunk) = chunks.pop_front() {
+        let mut attempts = 0;
+        loop {
+            if chunk.is_empty() {
+                break;
+            }
+            attempts += 1;
+            if attempts > MAX_ATTEMPTS {
+                return Err(StoreError::Contention(MAX_ATTEMPTS));
+            }
+            let (plan, after) = rules.plan(chunk.iter().map(|&i| &events[i]), &snapshot, &tz);
+            if plan.item_count() > limit && chunk.len() > 1 {
+                // Entity state moved since chunking; halve and go again.
+                let back = chunk.split_off(chunk.len() / 2);
+                chunks.push_front(back);
+                attempts = 0;
+                continue;
+            }
+            match store.commit(ws, &plan).await {
+                Ok(()) => {
+                    snapshot = after;
+                    for &index in &chunk {
+                        outcomes[index] = Some(Outcome::Accepted);
+                    }
+                    break;
+                }
+                Err(CommitError::Duplicates(ids)) => {
+                    // Another delivery of these ids committed since we looked.
+                    let stored = store.find_events(ws, &ids).await?;
+                    chunk.retain(|&index| match stored.get(&events[index].id) {
+                        Some(hash) => {
+                            outcomes[index] = Some(compare(hash, &events[index].hash));
+                            false
+                        }
+                        None => true,
+                    });
+                }
+                Err(CommitError::StaleEntities(keys)) => {
+                    let fresh = store.load_entities(ws, &keys).await?;
+                    for key in keys {
+                        match fresh.get(&key) {
+                            Some(record) => snapshot.set(key, record.clone()),
+                            None => snapshot.forget(&key),
+                        }
+                    }
+                }
+                Err(CommitError::Store(error)) => return Err(error),
+            }
+        }
+    }
+
+    // A store may apply min/max after its atomic part; if a crash fell in between, the
+    // producer's retry arrives here as duplicates, and re-applying their extremes heals it.
+    let extrema = rules.extrema(exact_duplicates.iter().map(|&i| &events[i]), &tz);
+    for cells in extrema.split(limit) {
+        store.commit(ws, &CommitPlan { cells, ..CommitPlan::default() }).await.map_err(|error| match error {
+            CommitError::Store(error) => error,
+            other => StoreError::Corrupt(format!("a cells-only commit conflicted: {other}")),
+        })?;
+    }
+
+    Ok(outcomes.into_iter().map(|outcome| outcome.expect("every event has an outcome")).collect())
+}
+
+fn compare(stored_hash: &str, hash: &str) -> Outcome {
+    if stored_hash == hash { Outcome::Duplicate } else { Outcome::Conflict }
+}
+
+/// Groups events so that each group's plan stays within `limit` items, counting each item once
+/// however many events of the group touch it.
+fn chunk(
+    rules: &Rules,
+    events: &[ValidEvent],
+    pending: Vec<usize>,
+    snapshot: &EntitySnapshot,
+    tz: &jiff::tz::TimeZone,
+    limit: usize,
+) -> Vec<Vec<usize>> {
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let (whole, _) = rules.plan(pending.iter().map(|&i| &events[i]), snapshot, tz);
+    if whole.item_count() <= limit {
+        return vec![pending];
+    }
+    let mut chunks = Vec::new();
+    let mut current = Vec::new();
+    let mut items: BTreeSet<String> = BTreeSet::new();
+    for index in pending {
+        let (alone, _) = rules.plan([&events[index]], snapshot, tz);
+        let event_items: Vec<String> = alone
+            .cells
+            .keys()
+            .map(|key| format!("c{}#{}", key.series, key.bucket))
+            .chain(alone.entities.iter().map(|write| format!("e{}", write.key.as_str())))
+            .collect();
+        let new_items = 1 + event_items.iter().filter(|item| !items.contains(*item)).count();
+        if !current.is_empty() && items.len() + current.len() + new_items > limit {
+            chunks.push(std::mem::take(&mut current));
+            items.clear();
+        }
+        current.push(index);
+        items.extend(event_items);
+    }
+    chunks.push(current);
+    chunks
+}

@@ -1,0 +1,11 @@
+//! The rollup engine: declarative series and entities, cells and the planner.
+
+pub mod cells;
+pub mod entities;
+pub mod plan;
+pub mod series;
+
+pub use cells::{CellKey, CellUpdates, Cells, Op, merge_cells};
+pub use entities::{EntityKey, EntityRecord, Version};
+pub use plan::{CommitPlan, EntitySnapshot, EntityWrite, EventRecord, Rules};
+pub use series::{Measure, SeriesDef, field, series_key};

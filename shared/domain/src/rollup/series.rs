@@ -1,0 +1,203 @@
+//! Declarative series: which events feed which rollup, keyed by what, bucketed how, measuring
+//! what. A new dashboard adds rows here, not engine code.
+
+use serde_json::Value;
+
+use crate::events::ValidEvent;
+use crate::events::catalog::CALL_OUTCOMES;
+use crate::time::Grain;
+
+/// One measured quantity of a series. Each produces one or more named fields in a cell.
+#[derive(Debug, Clone, Copy)]
+pub enum Measure {
+    /// `count`: number of events.
+    Count,
+    /// `<field>.<value>`: number of events per value; values outside `values` count as `other`.
+    CountBy { field: &'static str, values: &'static [&'static str] },
+    /// `sum.<field>`: sum of a number, times `scale` (1000 for milli-units, 1_000_000 for micros).
+    Sum { field: &'static str, scale: i64 },
+    /// `min.<field>` and `max.<field>`: extremes of a number, times `scale`.
+    MinMax { field: &'static str, scale: i64 },
+    /// `max.at`: the newest `occurred_at` seen, in Unix milliseconds (the view's watermark).
+    Latest,
+}
+
+/// Field names, shared by the engine and the views that read them.
+pub mod field {
+    pub const COUNT: &str = "count";
+    pub const LATEST: &str = "max.at";
+    pub fn count_by(field: &str, value: &str) -> String {
+        format!("{field}.{value}")
+    }
+    pub fn sum(field: &str) -> String {
+        format!("sum.{field}")
+    }
+    pub fn min(field: &str) -> String {
+        format!("min.{field}")
+    }
+    pub fn max(field: &str) -> String {
+        format!("max.{field}")
+    }
+    pub fn state(value: &str) -> String {
+        format!("state.{value}")
+    }
+}
+
+/// Names of series that views read.
+pub mod names {
+    pub const CAMPAIGN_CALLS: &str = "campaign_calls";
+    pub const CAMPAIGN_ADS: &str = "campaign_ads";
+    pub const CONTACT_STATES: &str = "contact_states";
+}
+
+/// A rollup fed by one event type.
+#[derive(Debug)]
+pub struct SeriesDef {
+    pub name: &'static str,
+    /// The event type that feeds it.
+    pub source: &'static str,
+    /// Data fields that key the series (`campaign_id`); an event missing one does not feed it.
+    pub key: &'static [&'static str],
+    pub grains: &'static [Grain],
+    pub measures: &'static [Measure],
+}
+
+/// Joins a series name and its key values: `campaign_calls|c1`. Ids cannot contain `|`.
+pub fn series_key(name: &str, key_values: &[&str]) -> String {
+    let mut key = name.to_owned();
+    for value in key_values {
+        key.push('|');
+        key.push_str(value);
+    }
+    key
+}
+
+impl SeriesDef {
+    /// The series key this event feeds, if it carries every key field.
+    pub fn key_of(&self, event: &ValidEvent) -> Option<String> {
+        let values: Option<Vec<&str>> = self.key.iter().map(|field| event.str(field)).collect();
+        values.map(|values| series_key(self.name, &values))
+    }
+
+    /// The fields this event adds to every bucket it lands in.
+    pub fn contributions(&self, event: &ValidEvent) -> Vec<(String, i64)> {
+        let mut fields = Vec::with_capacity(self.measures.len() + 1);
+        for measure in self.measures {
+            match *measure {
+                Measure::Count => fields.push((field::COUNT.to_owned(), 1)),
+                Measure::CountBy { field: name, values } => {
+                    let value = match event.data.get(name) {
+                        Some(Value::String(text)) => text.as_str(),
+                        Some(Value::Bool(true)) => "true",
+                        Some(Value::Bool(false)) => "false",
+                        _ => continue,
+                    };
+                    let value = if values.contains(&value) { value } else { "other" };
+                    fields.push((field::count_by(name, value), 1));
+                }
+                Measure::Sum { field: name, scale } => {
+                    if let Some(number) = event.number(name) {
+                        fields.push((field::sum(name), scaled(number, scale)));
+                    }
+                }
+                Measure::MinMax { field: name, scale } => {
+                    if let Some(number) = event.number(name) {
+                        fields.push((field::min(name), scaled(number, scale)));
+                        fields.push((field::max(name), scaled(number, scale)));
+                    }
+                }
+                Measure::Latest => fields.push((field::LATEST.to_owned(), event.occurred_at.as_millisecond())),
+            }
+        }
+        fields
+    }
+}
+
+/// `number` in units of 1/`scale`, rounded to the nearest.
+pub fn scaled(number: f64, scale: i64) -> i64 {
+    (number * scale as f64).round() as i64
+}
+
+pub const MILLI: i64 = 1_000;
+pub const MICRO: i64 = 1_000_000;
+
+const LIVE: &[Grain] = &[Grain::Hour, Grain::Day, Grain::Total];
+
+/// Every series the product maintains.
+pub const SERIES: &[SeriesDef] = &[
+    // Seed 003: call attempts of a campaign by outcome, with durations.
+    SeriesDef {
+        name: names::CAMPAIGN_CALLS,
+        source: "call.completed",
+        key: &["campaign_id"],
+        grains: LIVE,
+        measures: &[
+            Measure::Count,
+            Measure::CountBy { field: "outcome", values: CALL_OUTCOMES },
+            Measure::Sum { field: "duration_s", scale: MILLI },
+            Measure::MinMax { field: "duration_s", scale: MILLI },
+            Measure::Latest,
+        ],
+    },
+    // Seed 000: ad delivery of a campaign.
+    SeriesDef {
+        name: names::CAMPAIGN_ADS,
+        source: "ad.delivery",
+        key: &["campaign_id"],
+        grains: LIVE,
+        measures: &[
+            Measure::Count,
+            Measure::Sum { field: "impressions", scale: 1 },
+            Measure::Sum { field: "clicks", scale: 1 },
+            Measure::Sum { field: "spend", scale: MICRO },
+            Measure::Sum { field: "conversions", scale: 1 },
+            Measure::Sum { field: "revenue", scale: MICRO },
+            Measure::Latest,
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{EventLimits, validate_event};
+    use serde_json::json;
+
+    #[test]
+    fn every_series_reads_fields_its_source_type_declares() {
+        for series in SERIES {
+            let schema = crate::events::schema(series.source).unwrap_or_else(|| panic!("{}", series.name));
+            let mut fields: Vec<&str> = series.key.to_vec();
+            for measure in series.measures {
+                match measure {
+                    Measure::CountBy { field, .. } | Measure::Sum { field, .. } | Measure::MinMax { field, .. } => {
+                        fields.push(field)
+                    }
+                    Measure::Count | Measure::Latest => {}
+                }
+            }
+            for field in fields {
+                assert!(schema.field(field).is_some(), "{}: {} has no field {field}", series.name, schema.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_call_contributes_its_outcome_duration_and_instant() {
+        let now = "2025-01-15T12:00:00Z".parse().expect("ts");
+        let event = validate_event(
+            json!({"id": "e1", "type": "call.completed", "occurred_at": "2025-01-15T10:00:00Z",
+                   "data": {"call_id": "c", "campaign_id": "cmp", "call_type": "outbound", "outcome": "voicemail", "duration_s": 12.5}}),
+            now,
+            &EventLimits::default(),
+        )
+        .expect("valid");
+        let series = &SERIES[0];
+        assert_eq!(series.key_of(&event).as_deref(), Some("campaign_calls|cmp"));
+        let fields = series.contributions(&event);
+        assert!(fields.contains(&("outcome.other".to_owned(), 1)));
+        assert!(fields.contains(&("sum.duration_s".to_owned(), 12_500)));
+        assert!(fields.contains(&("min.duration_s".to_owned(), 12_500)));
+        assert!(fields.contains(&("max.at".to_owned(), 1_736_935_200_000)));
+    }
+}

@@ -1,0 +1,267 @@
+//! Time buckets. Hours are UTC; days and months are the workspace's local calendar (IANA zone),
+//! so a day in a DST-changing zone has 23 or 25 hours and a +05:30 zone still gets exact days.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+/// How finely a series is bucketed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grain {
+    /// One bucket per UTC hour.
+    Hour,
+    /// One bucket per local calendar day.
+    Day,
+    /// One bucket per local calendar month (folded from days by the rollups function).
+    Month,
+    /// A single all-time bucket.
+    Total,
+}
+
+/// One rollup bucket. Its [`Bucket::key`] sorts chronologically within a grain, so a store can
+/// answer a time range with one ordered range read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bucket {
+    /// Start of a UTC hour, in whole hours since the Unix epoch.
+    Hour(i64),
+    Day(Date),
+    Month {
+        year: i16,
+        month: i8,
+    },
+    Total,
+    /// The current value of a gauge (state distribution), not a time bucket.
+    Current,
+}
+
+impl Bucket {
+    /// The bucket of `grain` that contains `at`, reading local dates in `tz`.
+    pub fn of(grain: Grain, at: Timestamp, tz: &TimeZone) -> Bucket {
+        match grain {
+            Grain::Hour => Bucket::Hour(at.as_second().div_euclid(3600)),
+            Grain::Day => Bucket::Day(at.to_zoned(tz.clone()).date()),
+            Grain::Month => {
+                let date = at.to_zoned(tz.clone()).date();
+                Bucket::Month { year: date.year(), month: date.month() }
+            }
+            Grain::Total => Bucket::Total,
+        }
+    }
+
+    pub fn hour_starting(at: Timestamp) -> Bucket {
+        Bucket::of(Grain::Hour, at, &TimeZone::UTC)
+    }
+
+    pub fn month_of(date: Date) -> Bucket {
+        Bucket::Month { year: date.year(), month: date.month() }
+    }
+
+    /// Sortable storage key: `h2025-01-15T10`, `d2025-01-15`, `m2025-01`, `t`, `g`.
+    pub fn key(&self) -> String {
+        match self {
+            Bucket::Hour(_) => {
+                let start = self.hour_start().expect("hour bucket has a start");
+                format!("h{}", start.strftime("%Y-%m-%dT%H"))
+            }
+            Bucket::Day(date) => format!("d{date}"),
+            Bucket::Month { year, month } => format!("m{year:04}-{month:02}"),
+            Bucket::Total => "t".to_owned(),
+            Bucket::Current => "g".to_owned(),
+        }
+    }
+
+    /// Inverse of [`Bucket::key`].
+    pub fn parse_key(key: &str) -> Option<Bucket> {
+        let (tag, rest) = key.split_at_checked(1)?;
+        match tag {
+            "h" => {
+                let at: Timestamp = format!("{rest}:00:00Z").parse().ok()?;
+                Some(Bucket::hour_starting(at))
+            }
+            "d" => rest.parse().ok().map(Bucket::Day),
+            "m" => {
+                let (year, month) = rest.split_once('-')?;
+                Some(Bucket::Month { year: year.parse().ok()?, month: month.parse().ok()? })
+            }
+            "t" if rest.is_empty() => Some(Bucket::Total),
+            "g" if rest.is_empty() => Some(Bucket::Current),
+            _ => None,
+        }
+    }
+
+    pub fn hour_start(&self) -> Option<Timestamp> {
+        match self {
+            Bucket::Hour(hours) => Timestamp::from_second(hours * 3600).ok(),
+            _ => None,
+        }
+    }
+
+    pub fn grain(&self) -> Option<Grain> {
+        match self {
+            Bucket::Hour(_) => Some(Grain::Hour),
+            Bucket::Day(_) => Some(Grain::Day),
+            Bucket::Month { .. } => Some(Grain::Month),
+            Bucket::Total => Some(Grain::Total),
+            Bucket::Current => None,
+        }
+    }
+
+    /// The first and last day of a month bucket.
+    pub fn month_days(&self) -> Option<(Date, Date)> {
+        match *self {
+            Bucket::Month { year, month } => {
+                let first = Date::new(year, month, 1).ok()?;
+                Some((first, first.last_of_month()))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// The `count` UTC hour buckets ending with the hour that contains `now`, oldest first.
+pub fn last_hours(now: Timestamp, count: i64) -> Vec<Bucket> {
+    let Bucket::Hour(current) = Bucket::hour_starting(now) else { unreachable!() };
+    (current - count + 1..=current).map(Bucket::Hour).collect()
+}
+
+/// Every local date from `start` to `end`, inclusive.
+pub fn days_between(start: Date, end: Date) -> Vec<Date> {
+    let mut days = Vec::new();
+    let mut day = start;
+    while day <= end {
+        days.push(day);
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    days
+}
+
+/// The local date `now` falls on in `tz`.
+pub fn local_today(now: Timestamp, tz: &TimeZone) -> Date {
+    now.to_zoned(tz.clone()).date()
+}
+
+/// The instant a local day starts (midnight, or the first instant after a DST gap at midnight).
+pub fn start_of_local_day(date: Date, tz: &TimeZone) -> Option<Timestamp> {
+    date.to_zoned(tz.clone()).and_then(|day| day.start_of_day()).ok().map(|z| z.timestamp())
+}
+
+/// `date` moved by `days` (negative goes back), saturating at the calendar's ends.
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.checked_add(days.days()).unwrap_or(date)
+}
+
+/// An inclusive local date range, as accepted by the API (`start`/`end`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub start: Date,
+    pub end: Date,
+}
+
+/// The longest range a request may ask for, in days (spec/API.md).
+pub const MAX_RANGE_DAYS: i64 = 400;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("start ({start}) is after end ({end})")]
+    Reversed { start: Date, end: Date },
+    #[error("the range covers {days} days; at most {MAX_RANGE_DAYS} are allowed")]
+    TooLong { days: i64 },
+}
+
+impl DateRange {
+    pub fn new(start: Date, end: Date) -> Result<DateRange, RangeError> {
+        if start > end {
+            return Err(RangeError::Reversed { start, end });
+        }
+        let days = start.until(end).map(|span| i64::from(span.get_days())).unwrap_or(i64::MAX) + 1;
+        if days > MAX_RANGE_DAYS {
+            return Err(RangeError::TooLong { days });
+        }
+        Ok(DateRange { start, end })
+    }
+
+    /// The `days` local days ending today.
+    pub fn last_days(today: Date, days: i64) -> DateRange {
+        DateRange { start: add_days(today, -(days - 1)), end: today }
+    }
+
+    pub fn days(&self) -> Vec<Date> {
+        days_between(self.start, self.end)
+    }
+}
+
+/// Parses an IANA zone name (`Europe/Paris`) from the bundled database.
+pub fn time_zone(name: &str) -> Option<TimeZone> {
+    TimeZone::get(name).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().expect("valid timestamp")
+    }
+
+    #[test]
+    fn bucket_keys_round_trip_and_sort_chronologically() {
+        let buckets = [
+            Bucket::hour_starting(ts("2025-01-15T10:59:59Z")),
+            Bucket::Day(date(2025, 1, 15)),
+            Bucket::Month { year: 2025, month: 1 },
+            Bucket::Total,
+            Bucket::Current,
+        ];
+        for bucket in buckets {
+            assert_eq!(Bucket::parse_key(&bucket.key()), Some(bucket), "{bucket}");
+        }
+        assert_eq!(buckets[0].key(), "h2025-01-15T10");
+        let earlier = Bucket::hour_starting(ts("2025-01-15T09:00:00Z")).key();
+        let later = Bucket::hour_starting(ts("2025-01-15T23:00:00Z")).key();
+        assert!(earlier < buckets[0].key() && buckets[0].key() < later);
+    }
+
+    #[test]
+    fn a_day_in_a_dst_spring_forward_zone_has_23_hours() {
+        let paris = time_zone("Europe/Paris").expect("zone");
+        let start = start_of_local_day(date(2025, 3, 30), &paris).expect("start");
+        let next = start_of_local_day(date(2025, 3, 31), &paris).expect("start");
+        assert_eq!(next.as_second() - start.as_second(), 23 * 3600);
+        // 23:30 UTC on the 29th is already the 30th in Paris (UTC+1 before the change).
+        assert_eq!(Bucket::of(Grain::Day, ts("2025-03-29T23:30:00Z"), &paris), Bucket::Day(date(2025, 3, 30)));
+    }
+
+    #[test]
+    fn half_hour_zones_get_exact_local_days() {
+        let kolkata = time_zone("Asia/Kolkata").expect("zone");
+        assert_eq!(Bucket::of(Grain::Day, ts("2025-01-15T18:29:59Z"), &kolkata), Bucket::Day(date(2025, 1, 15)));
+        assert_eq!(Bucket::of(Grain::Day, ts("2025-01-15T18:30:00Z"), &kolkata), Bucket::Day(date(2025, 1, 16)));
+    }
+
+    #[test]
+    fn last_hours_ends_with_the_current_hour() {
+        let hours = last_hours(ts("2025-01-15T10:20:00Z"), 24);
+        assert_eq!(hours.len(), 24);
+        assert_eq!(hours[23].key(), "h2025-01-15T10");
+        assert_eq!(hours[0].key(), "h2025-01-14T11");
+    }
+
+    #[test]
+    fn reversed_and_overlong_ranges_are_refused() {
+        assert!(matches!(DateRange::new(date(2025, 2, 1), date(2025, 1, 1)), Err(RangeError::Reversed { .. })));
+        assert!(matches!(DateRange::new(date(2024, 1, 1), date(2025, 2, 5)), Err(RangeError::TooLong { .. })));
+        assert_eq!(DateRange::new(date(2025, 1, 1), date(2025, 1, 1)).map(|r| r.days().len()), Ok(1));
+    }
+}

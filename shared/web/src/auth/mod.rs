@@ -1,0 +1,251 @@
+//! Who is calling: a [`Caller`] from a bearer JWT, and the roles of spec/API.md.
+//!
+//! Tokens are checked with an explicit algorithm list: HS256 with a shared secret (local use,
+//! service producers) and RS256 with keys looked up by `kid` in a JWKS (a production issuer).
+//! `exp`, `iss`, `aud` and `sub` are required; `iss` and `aud` must match; 30 s of leeway.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use domain::WorkspaceId;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use serde::Deserialize;
+
+use crate::ApiError;
+
+/// Roles of spec/API.md. Seed 003's `campaign_manager` is [`Role::Manager`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Admin,
+    Manager,
+    Viewer,
+    Agent,
+    User,
+    Service,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Role> {
+        Some(match text {
+            "admin" => Role::Admin,
+            "manager" | "campaign_manager" => Role::Manager,
+            "viewer" => Role::Viewer,
+            "agent" => Role::Agent,
+            "user" => Role::User,
+            "service" => Role::Service,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Viewer => "viewer",
+            Role::Agent => "agent",
+            Role::User => "user",
+            Role::Service => "service",
+        }
+    }
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub workspace: WorkspaceId,
+    pub role: Role,
+    /// Further workspaces the caller may compare (seed 002 comparison).
+    pub workspaces: Vec<WorkspaceId>,
+}
+
+impl Caller {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("the {} role may not do this", self.role.as_str())))
+        }
+    }
+}
+
+/// Token settings, typically from the environment (see `wiring`).
+#[derive(Debug, Clone, Default)]
+pub struct AuthConfig {
+    /// Enables HS256 with this shared secret.
+    pub hs256_secret: Option<Vec<u8>>,
+    /// Enables RS256 with the keys of this JWKS document, found by `kid`.
+    pub jwks: Option<JwkSet>,
+    pub issuer: String,
+    pub audience: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthConfigError {
+    #[error("no token verification configured: set a HS256 secret or a JWKS")]
+    NoKeys,
+    #[error("the HS256 secret must be at least 32 bytes")]
+    WeakSecret,
+    #[error("JWKS key {kid:?} cannot be used: {reason}")]
+    BadJwk { kid: String, reason: String },
+    #[error("issuer and audience must be set")]
+    MissingIssuerOrAudience,
+}
+
+/// Verifies bearer tokens. Build once at start-up; share as `Arc<Authenticator>`.
+pub struct Authenticator {
+    hs256: Option<DecodingKey>,
+    rs256: HashMap<String, DecodingKey>,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("hs256", &self.hs256.is_some())
+            .field("rs256_kids", &self.rs256.keys().collect::<Vec<_>>())
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Claims {
+    sub: String,
+    ws: String,
+    role: String,
+    #[serde(default)]
+    workspaces: Vec<String>,
+}
+
+impl Authenticator {
+    pub fn new(config: AuthConfig) -> Result<Authenticator, AuthConfigError> {
+        if config.issuer.is_empty() || config.audience.is_empty() {
+            return Err(AuthConfigError::MissingIssuerOrAudience);
+        }
+        let hs256 = match config.hs256_secret {
+            Some(secret) if secret.len() < 32 => return Err(AuthConfigError::WeakSecret),
+            Some(secret) => Some(DecodingKey::from_secret(&secret)),
+            None => None,
+        };
+        let mut rs256 = HashMap::new();
+        for jwk in config.jwks.iter().flat_map(|set| set.keys.iter()) {
+            let kid = jwk.common.key_id.clone().unwrap_or_default();
+            let bad = |reason: String| AuthConfigError::BadJwk { kid: kid.clone(), reason };
+            if kid.is_empty() {
+                return Err(bad("a kid is required".into()));
+            }
+            let key = DecodingKey::from_jwk(jwk).map_err(|error| bad(error.to_string()))?;
+            rs256.insert(kid.clone(), key);
+        }
+        if hs256.is_none() && rs256.is_empty() {
+            return Err(AuthConfigError::NoKeys);
+        }
+        Ok(Authenticator { hs256, rs256, issuer: config.issuer, audience: config.audience })
+    }
+
+    /// The caller a bearer token stands for, or 401 saying why not.
+    pub fn authenticate(&self, token: &str) -> Result<Caller, ApiError> {
+        let header = decode_header(token).map_err(|_| ApiError::unauthorized("malformed token"))?;
+        let key = match header.alg {
+            Algorithm::HS256 => self.hs256.as_ref(),
+            Algorithm::RS256 => {
+                let kid = header.kid.as_deref().ok_or_else(|| ApiError::unauthorized("RS256 token without a kid"))?;
+                Some(self.rs256.get(kid).ok_or_else(|| ApiError::unauthorized("unknown signing key"))?)
+            }
+            _ => None,
+        }
+        .ok_or_else(|| ApiError::unauthorized("token algorithm not accepted"))?;
+
+        let mut validation = Validation::new(header.alg);
+        validation.algorithms = vec![header.alg];
+        validation.leeway = 30;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+
+        let claims = decode::<Claims>(token, key, &validation).map_err(|error| {
+            ApiError::unauthorized(match error.kind() {
+                ErrorKind::ExpiredSignature => "token expired".to_owned(),
+                ErrorKind::ImmatureSignature => "token not valid yet".to_owned(),
+                ErrorKind::InvalidSignature => "invalid token signature".to_owned(),
+                ErrorKind::InvalidIssuer => "token issuer not accepted".to_owned(),
+                ErrorKind::InvalidAudience => "token audience not accepted".to_owned(),
+                ErrorKind::MissingRequiredClaim(claim) => format!("token lacks the {claim} claim"),
+                ErrorKind::Json(_) => "token claims are malformed (sub, ws and role are required)".to_owned(),
+                _ => "invalid token".to_owned(),
+            })
+        })?;
+        let claims = claims.claims;
+        let workspace =
+            WorkspaceId::parse(&claims.ws).ok_or_else(|| ApiError::unauthorized("token ws claim is not a valid id"))?;
+        let role = Role::parse(&claims.role)
+            .ok_or_else(|| ApiError::unauthorized(format!("token role {:?} is not a known role", claims.role)))?;
+        let workspaces = claims
+            .workspaces
+            .iter()
+            .map(|ws| {
+                WorkspaceId::parse(ws).ok_or_else(|| ApiError::unauthorized("token workspaces claim has an invalid id"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Caller { user_id: claims.sub, workspace, role, workspaces })
+    }
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    Arc<Authenticator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| ApiError::unauthorized("Authorization must be a Bearer token"))?;
+        let caller = Arc::<Authenticator>::from_ref(state).authenticate(token.trim())?;
+        let span = tracing::Span::current();
+        span.record("workspace", caller.workspace.as_str());
+        span.record("role", caller.role.as_str());
+        Ok(caller)
+    }
+}
+
+/// Claims of a token this product mints for itself (the local runtime's printed tokens, tests).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenClaims {
+    pub sub: String,
+    pub ws: String,
+    pub role: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<String>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Signs `claims` with HS256.
+pub fn mint_hs256(secret: &[u8], claims: &TokenClaims) -> Result<String, jsonwebtoken::errors::Error> {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+}

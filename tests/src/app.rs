@@ -1,0 +1,112 @@
+//! `spawn_app`: the local runtime's app, over SQLite, served on 127.0.0.1:0 with a clock the
+//! test moves by hand.
+
+use std::sync::Arc;
+
+use domain::ports::{FixedClock, RollupStore};
+use embedded::{Db, SqliteCache, SqliteStore};
+use jiff::Timestamp;
+use reqwest::StatusCode;
+use serde_json::Value;
+use web::{AuthConfig, Authenticator, Services};
+
+use crate::counting::CountingStore;
+use crate::tokens::{self, AUDIENCE, ISSUER, SECRET};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<FixedClock>,
+    /// The app's store, counting calls.
+    pub store: Arc<CountingStore>,
+    pub services: Services,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Services over a fresh in-memory SQLite database, accepting HS256 tokens signed with
+/// [`SECRET`] and RS256 tokens of the fixture JWKS.
+pub fn test_services(now: Timestamp) -> (Services, Arc<FixedClock>, Arc<CountingStore>) {
+    let db = Db::in_memory().expect("in-memory database");
+    let clock = Arc::new(FixedClock::new(now));
+    let inner: Arc<dyn RollupStore> = Arc::new(SqliteStore::new(db.clone()));
+    let store = Arc::new(CountingStore::new(inner));
+    let jwks = serde_json::from_str(&tokens::fixture("rs256-test-jwks.json")).expect("fixture JWKS");
+    let auth = Authenticator::new(AuthConfig {
+        hs256_secret: Some(SECRET.as_bytes().to_vec()),
+        jwks: Some(jwks),
+        issuer: ISSUER.to_owned(),
+        audience: AUDIENCE.to_owned(),
+    })
+    .expect("auth config");
+    let services = Services {
+        auth: Arc::new(auth),
+        store: store.clone(),
+        cache: Arc::new(SqliteCache::new(db)),
+        clock: clock.clone(),
+    };
+    (services, clock, store)
+}
+
+/// Serves every route on a free loopback port; the server stops when the app is dropped.
+pub async fn spawn_app(now: Timestamp) -> TestApp {
+    let (services, clock, store) = test_services(now);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let app = local::app(services.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("server runs");
+    });
+    TestApp { base, client: reqwest::Client::new(), clock, store, services, server }
+}
+
+/// A response's status and JSON body (`Value::Null` when the body is not JSON).
+pub type Reply = (StatusCode, Value);
+
+async fn reply(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let text = response.text().await.expect("response body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        reply(self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
+        let request = self.client.post(format!("{}{path}", self.base)).bearer_auth(token).json(body);
+        reply(request.send().await.expect("POST")).await
+    }
+
+    pub async fn post_raw(&self, path: &str, token: &str, body: Vec<u8>) -> Reply {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body);
+        reply(request.send().await.expect("POST")).await
+    }
+
+    pub async fn ingest(&self, ws: &str, body: &Value) -> Reply {
+        self.post("/api/v1/events", &tokens::token(ws, "service"), body).await
+    }
+
+    /// Ingests and insists every event was accepted.
+    pub async fn ingest_ok(&self, ws: &str, events: Vec<Value>) {
+        let count = events.len();
+        let (status, body) = self.ingest(ws, &crate::builders::batch(events)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], count, "{body}");
+    }
+
+    pub async fn stats(&self, ws: &str, campaign: &str, query: &str) -> Reply {
+        self.get(&format!("/api/campaigns/{campaign}/stats{query}"), &tokens::token(ws, "viewer")).await
+    }
+}

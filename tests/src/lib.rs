@@ -1,0 +1,10 @@
+//! Shared test support: the app on port 0, tokens good and bad, event builders, a store that
+//! counts its calls, the ports' contract suites (run by every adapter) and an independent
+//! recomputation of rollups from distinct events.
+
+pub mod app;
+pub mod builders;
+pub mod contracts;
+pub mod counting;
+pub mod reference;
+pub mod tokens;
