@@ -155,6 +155,9 @@ fn chunk(
     if pending.is_empty() {
         return Vec::new();
     }
+    if limit == usize::MAX {
+        return vec![pending];
+    }
     let (whole, _) = rules.plan(pending.iter().map(|&i| &events[i]), snapshot, tz);
     if whole.item_count() <= limit {
         return vec![pending];

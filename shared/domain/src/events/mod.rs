@@ -65,10 +65,11 @@ impl ValidEvent {
 
 /// Validates one event of a request body. `now` is the server clock.
 pub fn validate_event(raw: Value, now: Timestamp, limits: &EventLimits) -> Result<ValidEvent, FieldError> {
-    let Value::Object(mut event) = raw else {
+    if !raw.is_object() {
         return Err(FieldError::new("event", "must be an object"));
-    };
-    let body = Value::Object(event.clone()).to_string();
+    }
+    let body = raw.to_string();
+    let Value::Object(mut event) = raw else { unreachable!("checked above") };
     if body.len() > limits.max_event_bytes {
         return Err(FieldError::new("event", format!("is larger than {} bytes", limits.max_event_bytes)));
     }
@@ -124,7 +125,7 @@ fn content_hash(type_name: &str, occurred_at: Timestamp, data: &Map<String, Valu
     digest.update(b"\n");
     digest.update(occurred_at.to_string().as_bytes());
     digest.update(b"\n");
-    digest.update(Value::Object(data.clone()).to_string().as_bytes());
+    digest.update(serde_json::to_vec(data).expect("a JSON map serialises"));
     hex::encode(digest.finalize())
 }
 
