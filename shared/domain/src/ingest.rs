@@ -127,8 +127,9 @@ pub async fn apply_events(
 
     // A store may apply min/max after its atomic part; if a crash fell in between, the
     // producer's retry arrives here as duplicates, and re-applying their extremes heals it.
+    // Each day cell may bring its month's due mark along: half the limit leaves room for them.
     let extrema = rules.extrema(exact_duplicates.iter().map(|&i| &events[i]), &tz);
-    for cells in extrema.split(limit) {
+    for cells in extrema.split((limit / 2).max(1)) {
         store.commit(ws, &CommitPlan { cells, ..CommitPlan::default() }).await.map_err(|error| match error {
             CommitError::Store(error) => error,
             other => StoreError::Corrupt(format!("a cells-only commit conflicted: {other}")),
@@ -172,6 +173,7 @@ fn chunk(
             .keys()
             .map(|key| format!("c{}#{}", key.series, key.bucket))
             .chain(alone.entities.iter().map(|write| format!("e{}", write.key.as_str())))
+            .chain(alone.months_due().into_iter().map(|(series, month)| format!("m{series}#{month}")))
             .collect();
         let new_items = 1 + event_items.iter().filter(|item| !items.contains(*item)).count();
         if !current.is_empty() && items.len() + current.len() + new_items > limit {

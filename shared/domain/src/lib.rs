@@ -5,6 +5,7 @@ pub mod events;
 pub mod fold;
 pub mod ingest;
 pub mod ports;
+pub mod realtime;
 pub mod rollup;
 pub mod time;
 pub mod views;

@@ -118,7 +118,6 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
                 .map_err(sql_error)?;
         }
 
-        let mut months_written = std::collections::BTreeSet::new();
         for (key, cells) in plan.cells.iter() {
             let bucket = key.bucket.key();
             for (field, value) in cells {
@@ -126,11 +125,9 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
                     .and_then(|mut stmt| stmt.execute(params![ws, key.series, bucket, field, value]))
                     .map_err(sql_error)?;
             }
-            if let Bucket::Day(date) = key.bucket {
-                months_written.insert((key.series.as_str(), Bucket::month_of(date).key()));
-            }
         }
-        if !months_written.is_empty() {
+        let months_due = plan.months_due();
+        if !months_due.is_empty() {
             let token: i64 = tx
                 .query_row(
                     "UPDATE counters SET value = value + 1 WHERE name = 'commit_seq' RETURNING value",
@@ -144,8 +141,8 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
                      ON CONFLICT DO UPDATE SET token = excluded.token",
                 )
                 .map_err(sql_error)?;
-            for (series, month) in months_written {
-                mark.execute(params![ws, series, month, token]).map_err(sql_error)?;
+            for (series, month) in months_due {
+                mark.execute(params![ws, series, month.key(), token]).map_err(sql_error)?;
             }
         }
 

@@ -5,5 +5,8 @@
 //! tests::store_contract_tests!(async { make_store().await });
 //! ```
 
+pub mod blobs;
 pub mod cache;
+pub mod push;
+pub mod queue;
 pub mod store;

@@ -55,7 +55,9 @@ pub struct DueFold {
 /// - Min/max fields (see [`crate::rollup::Op`]) merge with stored values. They are idempotent, so
 ///   a store may apply them after the atomic part, but must apply them before `commit` returns
 ///   `Ok`. A plan with no events and no entities applies only its cells and cannot conflict.
-/// - A commit that writes a day bucket makes that day's month due for folding ([`Self::due_folds`]).
+/// - A commit that writes a day bucket makes that day's month due for folding ([`Self::due_folds`]),
+///   and the mark is set after every part of the commit (min/max included) is applied, so a fold
+///   that clears it has seen the whole commit.
 /// - A plan holds at most [`Self::max_items_per_commit`] items ([`CommitPlan::item_count`]).
 /// - Reads see every commit that returned `Ok` before they started.
 #[async_trait]

@@ -190,9 +190,22 @@ pub struct CommitPlan {
 }
 
 impl CommitPlan {
-    /// Items the commit writes: what a store with a per-transaction limit counts.
+    /// Items the commit writes: what a store with a per-transaction limit counts. Each
+    /// (series, month) whose days are written counts too: its due-for-folding mark is written in
+    /// the same transaction.
     pub fn item_count(&self) -> usize {
-        self.events.len() + self.cells.len() + self.entities.len()
+        self.events.len() + self.cells.len() + self.entities.len() + self.months_due().len()
+    }
+
+    /// The (series, month) pairs whose days this plan writes.
+    pub fn months_due(&self) -> std::collections::BTreeSet<(&str, Bucket)> {
+        self.cells
+            .keys()
+            .filter_map(|key| match key.bucket {
+                Bucket::Day(date) => Some((key.series.as_str(), Bucket::month_of(date))),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {

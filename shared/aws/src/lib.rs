@@ -1,0 +1,1 @@
+//! AWS adapters of the ports (being written).

@@ -1,0 +1,1 @@
+//! Adapter tests against emulators (being written).
