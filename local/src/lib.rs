@@ -8,9 +8,14 @@ use std::time::Duration;
 use axum::Router;
 use web::Services;
 
-/// Every route of every function, with the layers each Lambda host adds.
-pub fn app(services: Services) -> Router {
-    let routes = Router::new().merge(ingest::routes(services.clone())).merge(campaign_stats::routes(services));
+/// Every route of every function, plus `storage_routes` (what the storage serves itself, such as
+/// the embedded blobs' download links: see `wiring::Runtime`), with the layers each Lambda host
+/// adds.
+pub fn app(services: Services, storage_routes: Router) -> Router {
+    let routes = Router::new()
+        .merge(ingest::routes(services.clone()))
+        .merge(campaign_stats::routes(services))
+        .merge(storage_routes);
     web::with_common_layers(routes)
 }
 

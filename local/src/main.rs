@@ -2,10 +2,12 @@
 //! with demo data and a live feed, the rollups schedule in-process, and ready-to-paste tokens.
 //!
 //! Environment (all optional here): `PORT` (3000), `HOST` (127.0.0.1), `DATA_DIR` (./data),
-//! `JWT_SECRET`, `JWT_ISSUER`, `JWT_AUDIENCE` (development defaults below, so any client can mint
-//! its own tokens with the same values), `DEMO=0` or `--no-demo` (no demo data, no live feed),
-//! `ROLLUP_INTERVAL_SECS` (60), `LOG_FORMAT=json`, `RUST_LOG`.
+//! `PUBLIC_BASE_URL` (this server's own address, for download links), `JWT_SECRET`, `JWT_ISSUER`,
+//! `JWT_AUDIENCE` (development defaults below, so any client can mint its own tokens with the
+//! same values), `DEMO=0` or `--no-demo` (no demo data, no live feed), `ROLLUP_INTERVAL_SECS`
+//! (60), `LOG_FORMAT=json`, `RUST_LOG`.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -62,9 +64,17 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Where clients reach `address`: a wildcard address is reached on loopback from this machine.
+fn own_base_url(address: SocketAddr) -> String {
+    let ip = match address.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, address.port()))
+}
+
 async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
-    let config = Config::from_lookup(env_or_default)?;
-    let services = config.services().await?;
     let port = env_number("PORT", 3000)?;
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
     let rollup_interval = Duration::from_secs(env_number("ROLLUP_INTERVAL_SECS", 60)?.max(1));
@@ -72,6 +82,14 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|error| format!("cannot listen on {host}:{port}: {error}"))?;
     let address = listener.local_addr()?;
+    // Download links point back at this server unless PUBLIC_BASE_URL says otherwise (a proxy).
+    let own_base = own_base_url(address);
+    let config = Config::from_lookup(|name| match name {
+        "PUBLIC_BASE_URL" => std::env::var(name).ok().filter(|url| !url.trim().is_empty()).or(Some(own_base.clone())),
+        _ => env_or_default(name),
+    })?;
+    let runtime = config.runtime().await?;
+    let services = runtime.services;
 
     if with_demo {
         let started = std::time::Instant::now();
@@ -88,7 +106,7 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
 
     print_banner(&config, address, with_demo);
     // Browsers on a dev server (another port) may call this API directly.
-    let app = local::app(services).layer(CorsLayer::permissive());
+    let app = local::app(services, runtime.routes).layer(CorsLayer::permissive());
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
@@ -99,7 +117,7 @@ async fn shutdown() {
     }
 }
 
-fn print_banner(config: &Config, address: std::net::SocketAddr, with_demo: bool) {
+fn print_banner(config: &Config, address: SocketAddr, with_demo: bool) {
     let base = format!("http://{address}");
     println!("\nAnalytics API listening on {base}");
     let Some(secret) = &config.auth.hs256_secret else {

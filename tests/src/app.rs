@@ -1,10 +1,11 @@
-//! `spawn_app`: the local runtime's app, over SQLite, served on 127.0.0.1:0 with a clock the
-//! test moves by hand.
+//! `spawn_app`: the local runtime's app, over SQLite and a temporary blob folder, served on
+//! 127.0.0.1:0 with a clock the test moves by hand.
 
 use std::sync::Arc;
 
+use axum::Router;
 use domain::ports::{FixedClock, RollupStore};
-use embedded::{Db, SqliteCache, SqliteStore};
+use embedded::{BlobFolder, Db, PushHub, SqliteCache, SqliteConnections, SqliteQueue, SqliteStore};
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -21,6 +22,7 @@ pub struct TestApp {
     pub store: Arc<CountingStore>,
     pub services: Services,
     server: tokio::task::JoinHandle<()>,
+    _blobs: tempfile::TempDir,
 }
 
 impl Drop for TestApp {
@@ -29,9 +31,19 @@ impl Drop for TestApp {
     }
 }
 
-/// Services over a fresh in-memory SQLite database, accepting HS256 tokens signed with
-/// [`SECRET`] and RS256 tokens of the fixture JWKS.
-pub fn test_services(now: Timestamp) -> (Services, Arc<FixedClock>, Arc<CountingStore>) {
+/// What [`test_services`] builds.
+pub struct TestServices {
+    pub services: Services,
+    /// The blob folder's download route, to serve beside the API.
+    pub blob_routes: Router,
+    pub clock: Arc<FixedClock>,
+    pub store: Arc<CountingStore>,
+}
+
+/// Services over a fresh in-memory SQLite database and blobs under `blob_dir` linked from
+/// `base_url`, every port on the same fixed clock, accepting HS256 tokens signed with [`SECRET`]
+/// and RS256 tokens of the fixture JWKS.
+pub fn test_services(now: Timestamp, blob_dir: &std::path::Path, base_url: &str) -> TestServices {
     let db = Db::in_memory().expect("in-memory database");
     let clock = Arc::new(FixedClock::new(now));
     let inner: Arc<dyn RollupStore> = Arc::new(SqliteStore::new(db.clone()));
@@ -44,25 +56,32 @@ pub fn test_services(now: Timestamp) -> (Services, Arc<FixedClock>, Arc<Counting
         audience: AUDIENCE.to_owned(),
     })
     .expect("auth config");
+    let blobs = BlobFolder::new(blob_dir, base_url).expect("blob folder").with_clock(clock.clone());
+    let blob_routes = blobs.routes();
     let services = Services {
         auth: Arc::new(auth),
         store: store.clone(),
-        cache: Arc::new(SqliteCache::new(db)),
+        cache: Arc::new(SqliteCache::new(db.clone())),
         clock: clock.clone(),
+        blobs: Arc::new(blobs),
+        queue: Arc::new(SqliteQueue::new(db.clone(), "exports", 5).with_clock(clock.clone())),
+        connections: Arc::new(SqliteConnections::new(db)),
+        push: Arc::new(PushHub::new()),
     };
-    (services, clock, store)
+    TestServices { services, blob_routes, clock, store }
 }
 
 /// Serves every route on a free loopback port; the server stops when the app is dropped.
 pub async fn spawn_app(now: Timestamp) -> TestApp {
-    let (services, clock, store) = test_services(now);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let app = local::app(services.clone());
+    let blob_dir = tempfile::tempdir().expect("temp dir");
+    let TestServices { services, blob_routes, clock, store } = test_services(now, blob_dir.path(), &base);
+    let app = local::app(services.clone(), blob_routes);
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");
     });
-    TestApp { base, client: reqwest::Client::new(), clock, store, services, server }
+    TestApp { base, client: reqwest::Client::new(), clock, store, services, server, _blobs: blob_dir }
 }
 
 /// A response's status and JSON body (`Value::Null` when the body is not JSON).

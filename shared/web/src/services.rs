@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use domain::ports::{Cache, Clock, RollupStore};
+use domain::ports::{Blobs, Cache, Clock, Connections, Push, Queue, RollupStore};
 
 use crate::Authenticator;
 
@@ -14,6 +14,11 @@ pub struct Services {
     pub store: Arc<dyn RollupStore>,
     pub cache: Arc<dyn Cache>,
     pub clock: Arc<dyn Clock>,
+    pub blobs: Arc<dyn Blobs>,
+    /// The export jobs' queue.
+    pub queue: Arc<dyn Queue>,
+    pub connections: Arc<dyn Connections>,
+    pub push: Arc<dyn Push>,
 }
 
 impl FromRef<Services> for Arc<Authenticator> {

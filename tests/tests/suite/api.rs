@@ -1,5 +1,6 @@
 //! End to end through HTTP: known events in, stats out, compared with values worked out by hand;
-//! then duplicates, late events and conflicts; then the cache and its invalidation; then tenancy.
+//! then duplicates, late events and conflicts; then the cache and its invalidation; then tenancy;
+//! then the download links of the app's blobs.
 
 use domain::WorkspaceId;
 use domain::rollup::{CellKey, series_key};
@@ -248,4 +249,27 @@ async fn another_workspace_sees_neither_the_campaign_nor_its_numbers() {
     app.clock.advance(SignedDuration::from_secs(61));
     let (_, ours) = app.stats(WS, "c1", "").await;
     assert_eq!(ours["calls"]["total_attempts"], 7);
+}
+
+#[tokio::test]
+async fn the_app_serves_its_blob_links_until_they_expire() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let blobs = &app.services.blobs;
+    blobs.put("exports/e1.csv", b"a,b\n1,2\n".to_vec(), "text/csv").await.expect("put");
+    let url = blobs.link("exports/e1.csv", "stats.csv", SignedDuration::from_mins(60)).await.expect("link");
+    assert!(url.starts_with(&format!("{}/blobs/exports/e1.csv?", app.base)), "{url}");
+
+    let response = app.client.get(&url).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().contains_key("x-request-id"), "the app's layers apply");
+    assert_eq!(response.headers()["content-type"], "text/csv");
+    assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"stats.csv\"");
+    assert_eq!(response.bytes().await.expect("body").as_ref(), b"a,b\n1,2\n");
+
+    // Asked for an hour, capped at 15 minutes.
+    app.clock.advance(SignedDuration::from_mins(15));
+    let response = app.client.get(&url).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.expect("JSON envelope");
+    assert_eq!(body["error"]["code"], "FORBIDDEN", "{body}");
 }

@@ -1,63 +1,13 @@
-//! The SQLite file: schema, one writer connection, a pool of readers, and running blocking
-//! SQLite calls off the async threads.
+//! The SQLite file: one writer connection, a pool of readers, and running blocking SQLite calls
+//! off the async threads. The schema and its migrations are in `schema`.
+
+mod schema;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use domain::ports::StoreError;
 use rusqlite::{Connection, OpenFlags};
-
-/// Bumped with every schema change; `migrate` brings older files forward.
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = "
--- Each stored event is its own exactly-once marker: (ws, id) is unique.
-CREATE TABLE IF NOT EXISTS events (
-    ws          TEXT NOT NULL,
-    id          TEXT NOT NULL,
-    type        TEXT NOT NULL,
-    occurred_at INTEGER NOT NULL, -- Unix microseconds
-    hash        TEXT NOT NULL,
-    body        TEXT NOT NULL,
-    PRIMARY KEY (ws, id)
-);
--- One row per field of a rollup item; a range of buckets is one ordered index range.
-CREATE TABLE IF NOT EXISTS cells (
-    ws     TEXT NOT NULL,
-    series TEXT NOT NULL,
-    bucket TEXT NOT NULL,
-    field  TEXT NOT NULL,
-    value  INTEGER NOT NULL,
-    PRIMARY KEY (ws, series, bucket, field)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entities (
-    ws      TEXT NOT NULL,
-    key     TEXT NOT NULL,
-    version TEXT NOT NULL,
-    state   TEXT,
-    data    TEXT NOT NULL,
-    PRIMARY KEY (ws, key)
-);
--- Months whose days were written since they were last folded. `token` is the commit sequence
--- of the latest such write: never reused, so a slow folder cannot clear a newer mark.
-CREATE TABLE IF NOT EXISTS due_folds (
-    ws     TEXT NOT NULL,
-    series TEXT NOT NULL,
-    month  TEXT NOT NULL,
-    token  INTEGER NOT NULL,
-    PRIMARY KEY (ws, series, month)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cache (
-    key        TEXT PRIMARY KEY,
-    value      TEXT NOT NULL,
-    expires_at INTEGER NOT NULL -- Unix microseconds
-);
-CREATE TABLE IF NOT EXISTS counters (
-    name  TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO counters (name, value) VALUES ('commit_seq', 0);
-";
 
 /// An open SQLite database shared by the embedded adapters.
 pub struct Db {
@@ -87,10 +37,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 impl Db {
     /// Opens (creating if needed) the database file at `path`, in WAL mode.
     pub fn open(path: &Path) -> Result<Arc<Db>, StoreError> {
-        let writer = Connection::open(path).map_err(unavailable)?;
+        let mut writer = Connection::open(path).map_err(unavailable)?;
         writer.pragma_update(None, "journal_mode", "WAL").map_err(unavailable)?;
         configure(&writer).map_err(unavailable)?;
-        migrate(&writer)?;
+        schema::migrate(&mut writer)?;
         Ok(Arc::new(Db {
             writer: Mutex::new(writer),
             readers: Some(Mutex::new(Vec::new())),
@@ -100,9 +50,9 @@ impl Db {
 
     /// A private in-memory database (tests, benchmarks of the engine alone).
     pub fn in_memory() -> Result<Arc<Db>, StoreError> {
-        let conn = Connection::open_in_memory().map_err(unavailable)?;
+        let mut conn = Connection::open_in_memory().map_err(unavailable)?;
         configure(&conn).map_err(unavailable)?;
-        migrate(&conn)?;
+        schema::migrate(&mut conn)?;
         Ok(Arc::new(Db { writer: Mutex::new(conn), readers: None, path: None }))
     }
 
@@ -157,18 +107,6 @@ impl Db {
         pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(conn);
         result
     }
-}
-
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(unavailable)?;
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::Corrupt(format!(
-            "the database has schema version {version}; this build knows up to {SCHEMA_VERSION}"
-        )));
-    }
-    conn.execute_batch(SCHEMA).map_err(unavailable)?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(unavailable)?;
-    Ok(())
 }
 
 pub(crate) fn sql_error(error: rusqlite::Error) -> StoreError {
