@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: formatting, lints, then every test of the
-# workspace (unit tests, contract suites, the exactly-once property test, end-to-end HTTP).
+# The whole test suite, from a fresh machine: formatting, lints, the emulators the AWS adapters are
+# tested against, every test of the workspace (unit, contract suites on SQLite and on the
+# emulators, exactly-once properties, end to end over HTTP), the infrastructure checks and the
+# Lambda builds with their size report. Everything it needs is installed under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,23 @@ done
 echo "== formatting"
 cargo fmt --all -- --check
 echo "== lints"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+echo "== emulators"
+tests/emulators/start.sh
+trap 'tests/emulators/stop.sh' EXIT
+set -a
+# shellcheck disable=SC1091
+. .tools/emulators/env
+set +a
+
 echo "== tests"
-cargo test --workspace --locked
+cargo test --workspace --all-features --locked
+
+echo "== infrastructure"
+infra/validate.sh
+
+if [ -x infra/build-lambdas.sh ]; then
+  echo "== lambda builds"
+  infra/build-lambdas.sh
+fi

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use domain::ports::{FixedClock, RollupStore};
+use domain::ports::{Cache, FixedClock, RollupStore};
 use embedded::{BlobFolder, Db, PushHub, SqliteCache, SqliteConnections, SqliteQueue, SqliteStore};
 use jiff::Timestamp;
 use reqwest::StatusCode;
@@ -40,13 +40,19 @@ pub struct TestServices {
     pub store: Arc<CountingStore>,
 }
 
-/// Services over a fresh in-memory SQLite database and blobs under `blob_dir` linked from
-/// `base_url`, every port on the same fixed clock, accepting HS256 tokens signed with [`SECRET`]
-/// and RS256 tokens of the fixture JWKS.
-pub fn test_services(now: Timestamp, blob_dir: &std::path::Path, base_url: &str) -> TestServices {
+/// Services over `inner` and `cache` (SQLite, or the AWS adapters on emulators), an in-memory
+/// SQLite database for the other ports, and blobs under `blob_dir` linked from `base_url`, every
+/// port on the same fixed clock, accepting HS256 tokens signed with [`SECRET`] and RS256 tokens
+/// of the fixture JWKS.
+pub fn test_services(
+    now: Timestamp,
+    blob_dir: &std::path::Path,
+    base_url: &str,
+    inner: Arc<dyn RollupStore>,
+    cache: Arc<dyn Cache>,
+) -> TestServices {
     let db = Db::in_memory().expect("in-memory database");
     let clock = Arc::new(FixedClock::new(now));
-    let inner: Arc<dyn RollupStore> = Arc::new(SqliteStore::new(db.clone()));
     let store = Arc::new(CountingStore::new(inner));
     let jwks = serde_json::from_str(&tokens::fixture("rs256-test-jwks.json")).expect("fixture JWKS");
     let auth = Authenticator::new(AuthConfig {
@@ -61,7 +67,7 @@ pub fn test_services(now: Timestamp, blob_dir: &std::path::Path, base_url: &str)
     let services = Services {
         auth: Arc::new(auth),
         store: store.clone(),
-        cache: Arc::new(SqliteCache::new(db.clone())),
+        cache,
         clock: clock.clone(),
         blobs: Arc::new(blobs),
         queue: Arc::new(SqliteQueue::new(db.clone(), "exports", 5).with_clock(clock.clone())),
@@ -73,10 +79,16 @@ pub fn test_services(now: Timestamp, blob_dir: &std::path::Path, base_url: &str)
 
 /// Serves every route on a free loopback port; the server stops when the app is dropped.
 pub async fn spawn_app(now: Timestamp) -> TestApp {
+    let db = Db::in_memory().expect("in-memory database");
+    spawn_app_on(now, Arc::new(SqliteStore::new(db.clone())), Arc::new(SqliteCache::new(db))).await
+}
+
+/// [`spawn_app`] over the given rollup store and cache.
+pub async fn spawn_app_on(now: Timestamp, store: Arc<dyn RollupStore>, cache: Arc<dyn Cache>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let blob_dir = tempfile::tempdir().expect("temp dir");
-    let TestServices { services, blob_routes, clock, store } = test_services(now, blob_dir.path(), &base);
+    let TestServices { services, blob_routes, clock, store } = test_services(now, blob_dir.path(), &base, store, cache);
     let app = local::app(services.clone(), blob_routes);
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");

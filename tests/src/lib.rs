@@ -6,5 +6,7 @@ pub mod app;
 pub mod builders;
 pub mod contracts;
 pub mod counting;
+pub mod exactly_once;
 pub mod reference;
+pub mod scenario;
 pub mod tokens;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use domain::events::ValidEvent;
 use domain::rollup::entities::{ENTITIES, EntityDef};
-use domain::rollup::series::{SERIES, field, series_key};
+use domain::rollup::series::{SERIES, field, kept_at, series_key};
 use domain::rollup::{CellKey, Cells, EntityKey, EntityRecord, Op};
 use domain::time::{Bucket, Grain};
 use jiff::tz::TimeZone;
@@ -29,7 +29,7 @@ pub fn expected_cells(events: &[ValidEvent], tz: &TimeZone) -> CellMap {
                 continue;
             };
             for (name, value) in series.contributions(event) {
-                for grain in series.grains {
+                for grain in series.grains.iter().filter(|grain| kept_at(&name, **grain)) {
                     add(&mut cells, CellKey::new(key.clone(), Bucket::of(*grain, event.occurred_at, tz)), &name, value);
                     if *grain == Grain::Day {
                         add(

@@ -6,7 +6,6 @@
 //! - `POST /api/campaigns/{campaign_id}/stats/invalidate` (admin): drops the cached stats.
 
 use axum::extract::State;
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::WorkspaceId;
 use domain::events::is_valid_id;
@@ -18,16 +17,21 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use web::extract::{ApiPath, ApiQuery};
-use web::{ApiError, Caller, Role, Services};
+use web::{ApiError, Caller, Role, Route, Services};
 
 /// How long computed stats are served from the cache (seed 003).
 pub const CACHE_TTL: SignedDuration = SignedDuration::from_secs(60);
 
+/// The routes this function serves (`infra/template.yaml` must route exactly these to it).
+pub fn route_table() -> Vec<Route> {
+    vec![
+        Route::get("/api/campaigns/{campaign_id}/stats", get_stats),
+        Route::post("/api/campaigns/{campaign_id}/stats/invalidate", invalidate),
+    ]
+}
+
 pub fn routes(services: Services) -> Router {
-    Router::new()
-        .route("/api/campaigns/{campaign_id}/stats", get(get_stats))
-        .route("/api/campaigns/{campaign_id}/stats/invalidate", post(invalidate))
-        .with_state(services)
+    web::router(route_table()).with_state(services)
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,6 @@
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use axum::{Json, Router};
 use domain::events::{EventLimits, validate_event};
 use domain::ingest::{Outcome, apply_events};
@@ -12,16 +11,18 @@ use domain::rollup::Rules;
 use serde::Serialize;
 use serde_json::Value;
 use web::extract::BodyBytes;
-use web::{ApiError, Caller, Role, Services};
+use web::{ApiError, Caller, Role, Route, Services};
 
 pub const MAX_EVENTS: usize = 500;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The routes this function serves (`infra/template.yaml` must route exactly these to it).
+pub fn route_table() -> Vec<Route> {
+    vec![Route::post("/api/v1/events", ingest_events)]
+}
+
 pub fn routes(services: Services) -> Router {
-    Router::new()
-        .route("/api/v1/events", post(ingest_events))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(services)
+    web::router(route_table()).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(services)
 }
 
 #[derive(Debug, Serialize)]

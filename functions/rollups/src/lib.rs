@@ -2,6 +2,7 @@
 //! every month whose days were written since its last fold, late events included. A run is safe
 //! to repeat and to overlap with ingest or another run (see [`domain::fold`]).
 
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use domain::fold::{FoldReport, fold_due_months};
 use domain::ports::{RollupStore, StoreError};
 use serde::Serialize;
@@ -33,5 +34,19 @@ pub async fn run_once(store: &dyn RollupStore) -> Result<RunReport, StoreError> 
         }
     }
     report.more_due = true;
+    Ok(report)
+}
+
+/// The Lambda handler: one run per EventBridge schedule tick.
+pub async fn handle_schedule(store: &dyn RollupStore, tick: EventBridgeEvent) -> Result<RunReport, StoreError> {
+    let report = run_once(store).await?;
+    tracing::info!(
+        tick = tick.id.as_deref().unwrap_or("-"),
+        scheduled_for = ?tick.time,
+        folded = report.folded,
+        deferred = report.deferred,
+        more_due = report.more_due,
+        "rollups run"
+    );
     Ok(report)
 }

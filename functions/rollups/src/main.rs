@@ -1,20 +1,16 @@
-//! Lambda entry point of the rollups function (EventBridge schedule).
+//! Lambda entry point of the rollups function (EventBridge schedule). It serves no request, so it
+//! opens only the rollup store: no token settings, no secret.
 
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{LambdaEvent, service_fn};
-use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     wiring::init_tracing();
-    let services = wiring::services_from_env().await?;
-    let store = services.store;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+    let store = wiring::store_from_env().await?;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent>| {
         let store = store.clone();
-        async move {
-            let report = rollups::run_once(store.as_ref()).await?;
-            tracing::info!(folded = report.folded, deferred = report.deferred, more_due = report.more_due, id = ?event.payload.get("id"), "rollups run");
-            Ok::<_, lambda_runtime::Error>(serde_json::to_value(report)?)
-        }
+        async move { Ok::<_, lambda_runtime::Error>(rollups::handle_schedule(store.as_ref(), event.payload).await?) }
     }))
     .await
 }

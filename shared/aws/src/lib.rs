@@ -1,1 +1,38 @@
-//! AWS adapters of the ports (being written).
+//! AWS adapters of the ports: DynamoDB for the rollup store, the cache and the connection
+//! registry; SQS for the queue (and the worker shape Lambda's SQS trigger wants); S3 for blobs
+//! behind presigned links; the API Gateway management API for pushes. They translate; every
+//! decision lives in `domain`. The table layout is documented in `infra/DATA_MODEL.md`.
+
+pub mod dynamo;
+pub mod push;
+mod retry;
+pub mod s3;
+pub mod sqs;
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
+
+/// The SDK configuration every client is built from: region, credentials and endpoints from the
+/// environment (`AWS_REGION`, `AWS_ENDPOINT_URL[_<SERVICE>]`, ...), bounded time per attempt and
+/// per operation, and the standard retry mode (exponential backoff with jitter on throttling and
+/// transient errors).
+pub async fn sdk_config() -> SdkConfig {
+    config_loader().load().await
+}
+
+/// [`sdk_config`] before loading, for callers that set endpoints or credentials themselves
+/// (tests against emulators).
+pub fn config_loader() -> ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_secs(3))
+                .operation_timeout(Duration::from_secs(10))
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+}

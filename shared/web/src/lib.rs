@@ -6,9 +6,11 @@ pub mod auth;
 mod error;
 pub mod extract;
 mod layers;
+mod routes;
 mod services;
 
 pub use auth::{AuthConfig, Authenticator, Caller, Role};
 pub use error::{ApiError, ErrorCode};
 pub use layers::with_common_layers;
+pub use routes::{Route, router};
 pub use services::Services;

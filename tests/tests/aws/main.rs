@@ -1,1 +1,8 @@
-//! Adapter tests against emulators (being written).
+//! The AWS adapters against emulators (DynamoDB Local, moto, s3s-fs, a fake management API).
+//! Needs `--features emulators` and the variables `tests/emulators/start.sh` writes; `./tests/run.sh`
+//! does both.
+
+mod api;
+mod contracts;
+mod exactly_once;
+mod support;

@@ -5,3 +5,5 @@ mod auth;
 mod bad_input;
 mod contracts;
 mod exactly_once;
+mod payloads;
+mod template;

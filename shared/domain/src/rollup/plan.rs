@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 
 use super::cells::{CellKey, CellUpdates};
 use super::entities::{ENTITIES, EntityDef, EntityKey, EntityRecord, Version};
-use super::series::{SERIES, SeriesDef, field, series_key};
+use super::series::{SERIES, SeriesDef, field, kept_at, series_key};
 use crate::events::ValidEvent;
 use crate::time::Bucket;
 
@@ -106,7 +106,7 @@ impl Rules {
             let fields = series.contributions(event);
             for grain in series.grains {
                 let cell = CellKey::new(key.clone(), Bucket::of(*grain, event.occurred_at, tz));
-                for (name, value) in &fields {
+                for (name, value) in fields.iter().filter(|(name, _)| kept_at(name, *grain)) {
                     cells.add(&cell, name, *value);
                 }
             }

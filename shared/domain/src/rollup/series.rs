@@ -18,7 +18,9 @@ pub enum Measure {
     Sum { field: &'static str, scale: i64 },
     /// `min.<field>` and `max.<field>`: extremes of a number, times `scale`.
     MinMax { field: &'static str, scale: i64 },
-    /// `max.at`: the newest `occurred_at` seen, in Unix milliseconds (the view's watermark).
+    /// `max.at`: the newest `occurred_at` seen, in Unix milliseconds (the view's watermark). Kept
+    /// on the all-time bucket only: every newer event moves it, so on hours and days it would
+    /// cost a write per batch per bucket for a number no view reads there.
     Latest,
 }
 
@@ -111,6 +113,11 @@ impl SeriesDef {
         }
         fields
     }
+}
+
+/// Whether a field is kept at `grain` (see [`Measure::Latest`]).
+pub fn kept_at(field_name: &str, grain: Grain) -> bool {
+    field_name != field::LATEST || grain == Grain::Total
 }
 
 /// `number` in units of 1/`scale`, rounded to the nearest.

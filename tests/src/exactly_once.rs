@@ -1,0 +1,280 @@
+//! The exactly-once property, for any store: a generated stream of distinct events is delivered
+//! with duplicates, reordering, late events, retries after failures before and after a commit,
+//! small transaction limits and folds at random points; what the store ends with must equal a
+//! recomputation from the distinct events ([`crate::reference`]).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use domain::WorkspaceId;
+use domain::events::{EventLimits, ValidEvent, validate_event};
+use domain::fold::fold_due_months;
+use domain::ingest::{Outcome, apply_events};
+use domain::ports::{CommitError, DueFold, RollupStore, StoreError};
+use domain::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord, Rules};
+use domain::time::Bucket;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::builders;
+use crate::reference::{CellMap, expected_cells, expected_entities, normalised};
+
+pub const ZONE: &str = "America/New_York";
+
+pub fn now() -> Timestamp {
+    "2025-03-12T15:00:00Z".parse().expect("timestamp")
+}
+
+/// One distinct event of a generated stream.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    Call { campaign: u8, outcome: u8, duration_ds: u16 },
+    Contact { campaign: u8, contact: u8, state: u8 },
+    Ad { campaign: u8, spend_cents: u32, clicks: u16 },
+    Campaign { campaign: u8, name: u8 },
+}
+
+const OUTCOMES: &[&str] = &["completed", "refused", "no_answer", "busy", "failed", "voicemail"];
+const STATES: &[&str] = &["pending", "in_progress", "completed", "refused", "not_reached", "excluded"];
+
+pub fn spec() -> impl Strategy<Value = Spec> {
+    prop_oneof![
+        4 => (0..2u8, 0..6u8, 0..6000u16).prop_map(|(campaign, outcome, duration_ds)| Spec::Call { campaign, outcome, duration_ds }),
+        4 => (0..2u8, 0..4u8, 0..6u8).prop_map(|(campaign, contact, state)| Spec::Contact { campaign, contact, state }),
+        1 => (0..2u8, 0..100_000u32, 0..500u16).prop_map(|(campaign, spend_cents, clicks)| Spec::Ad { campaign, spend_cents, clicks }),
+        1 => (0..2u8, 0..3u8).prop_map(|(campaign, name)| Spec::Campaign { campaign, name }),
+    ]
+}
+
+/// The event JSON of a spec; `variant` changes the content but not the id (a conflict).
+pub fn event_json(index: usize, spec: &Spec, minutes_ago: u32, variant: bool) -> Value {
+    let id = format!("e{index}");
+    let at = (now() - SignedDuration::from_mins(i64::from(minutes_ago))).to_string();
+    let campaign = |n: u8| format!("c{n}");
+    let mut event = match spec {
+        Spec::Call { campaign: c, outcome, duration_ds } => {
+            builders::call(&id, &at, &campaign(*c), OUTCOMES[*outcome as usize], f64::from(*duration_ds) / 10.0)
+        }
+        Spec::Contact { campaign: c, contact, state } => {
+            builders::contact(&id, &at, &campaign(*c), &format!("p{contact}"), STATES[*state as usize])
+        }
+        Spec::Ad { campaign: c, spend_cents, clicks } => {
+            builders::ad_delivery(&id, &at, &campaign(*c), f64::from(*spend_cents) / 100.0, i64::from(*clicks))
+        }
+        Spec::Campaign { campaign: c, name } => {
+            builders::campaign(&id, &at, &campaign(*c), &format!("Campaign {name}"))
+        }
+    };
+    if variant {
+        event["data"]["note"] = Value::from("a different body under the same id");
+    }
+    event
+}
+
+pub fn valid(raw: Value) -> ValidEvent {
+    validate_event(raw, now(), &EventLimits::default()).expect("generated events are valid")
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// The commit fails before writing anything.
+    Before,
+    /// The commit is written, then the process dies before the answer (no ack).
+    After,
+}
+
+/// A store that fails some commits and accepts only small transactions.
+pub struct Faulty {
+    pub inner: Arc<dyn RollupStore>,
+    pub faults: Mutex<VecDeque<Option<Fault>>>,
+    pub max_items: usize,
+}
+
+#[async_trait]
+impl RollupStore for Faulty {
+    fn max_items_per_commit(&self) -> usize {
+        self.max_items
+    }
+    async fn find_events(&self, ws: &WorkspaceId, ids: &[String]) -> Result<HashMap<String, String>, StoreError> {
+        self.inner.find_events(ws, ids).await
+    }
+    async fn load_entities(
+        &self,
+        ws: &WorkspaceId,
+        keys: &[EntityKey],
+    ) -> Result<HashMap<EntityKey, EntityRecord>, StoreError> {
+        self.inner.load_entities(ws, keys).await
+    }
+    async fn commit(&self, ws: &WorkspaceId, plan: &CommitPlan) -> Result<(), CommitError> {
+        assert!(
+            plan.item_count() <= self.max_items,
+            "a plan of {} items exceeds {}",
+            plan.item_count(),
+            self.max_items
+        );
+        let fault = self.faults.lock().expect("lock").pop_front().flatten();
+        let crashed = || CommitError::Store(StoreError::Unavailable("simulated crash".into()));
+        match fault {
+            Some(Fault::Before) => Err(crashed()),
+            Some(Fault::After) => {
+                self.inner.commit(ws, plan).await?;
+                Err(crashed())
+            }
+            None => self.inner.commit(ws, plan).await,
+        }
+    }
+    async fn read_cells(&self, ws: &WorkspaceId, keys: &[CellKey]) -> Result<HashMap<CellKey, Cells>, StoreError> {
+        self.inner.read_cells(ws, keys).await
+    }
+    async fn read_range(
+        &self,
+        ws: &WorkspaceId,
+        series: &str,
+        from: Bucket,
+        to: Bucket,
+    ) -> Result<Vec<(Bucket, Cells)>, StoreError> {
+        self.inner.read_range(ws, series, from, to).await
+    }
+    async fn due_folds(&self, limit: usize) -> Result<Vec<DueFold>, StoreError> {
+        self.inner.due_folds(limit).await
+    }
+    async fn complete_fold(&self, fold: &DueFold, cells: &Cells) -> Result<bool, StoreError> {
+        self.inner.complete_fold(fold, cells).await
+    }
+    async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError> {
+        self.inner.scan_cells(ws).await
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// Distinct events: what and how long ago.
+    pub events: Vec<(Spec, u32)>,
+    /// Index into `events` of every delivery, in arrival order (duplicates included).
+    pub arrivals: Vec<usize>,
+    pub batch_sizes: Vec<usize>,
+    pub faults: Vec<Option<Fault>>,
+    pub max_items: usize,
+    pub fold_after_batch: Vec<bool>,
+    /// Events delivered again, after all else, with different content.
+    pub conflicts: Vec<usize>,
+}
+
+/// `max_events` distinct events at most (the DynamoDB run uses fewer than SQLite).
+pub fn delivery(max_events: usize) -> impl Strategy<Value = Delivery> {
+    // Up to 40 days back: late events land in old hours, days and already folded months.
+    let events = prop::collection::vec((spec(), 0..(40 * 24 * 60u32)), 1..max_events);
+    events
+        .prop_flat_map(|events| {
+            let n = events.len();
+            let copies = prop::collection::vec(1..=3usize, n);
+            let arrivals = copies
+                .prop_map(|copies| {
+                    copies.iter().enumerate().flat_map(|(i, &c)| std::iter::repeat_n(i, c)).collect::<Vec<_>>()
+                })
+                .prop_shuffle();
+            (
+                Just(events),
+                arrivals,
+                prop::collection::vec(1..30usize, 1..20),
+                prop::collection::vec(
+                    prop_oneof![6 => Just(None), 1 => Just(Some(Fault::Before)), 2 => Just(Some(Fault::After))],
+                    0..40,
+                ),
+                prop_oneof![Just(usize::MAX), Just(7usize), Just(23usize)],
+                prop::collection::vec(any::<bool>(), 1..20),
+                prop::collection::vec(0..n, 0..4),
+            )
+        })
+        .prop_map(|(events, arrivals, batch_sizes, faults, max_items, fold_after_batch, conflicts)| Delivery {
+            events,
+            arrivals,
+            batch_sizes,
+            faults,
+            max_items,
+            fold_after_batch,
+            conflicts,
+        })
+}
+
+pub struct Observed {
+    pub cells: CellMap,
+    pub expected_cells: CellMap,
+    pub entities: HashMap<EntityKey, EntityRecord>,
+    pub expected_entities: HashMap<EntityKey, EntityRecord>,
+    pub stored_hashes: HashMap<String, String>,
+    pub expected_hashes: HashMap<String, String>,
+    pub conflict_outcomes: Vec<Outcome>,
+}
+
+pub async fn fold_everything(store: &dyn RollupStore) {
+    loop {
+        let report = fold_due_months(store, 1000).await.expect("fold");
+        if report.folded + report.deferred == 0 {
+            break;
+        }
+    }
+}
+
+pub async fn deliver(inner: Arc<dyn RollupStore>, plan: Delivery) -> Observed {
+    let ws = WorkspaceId::parse("ws-prop").expect("id");
+    let rules = Rules::standard();
+    let store = Faulty {
+        inner: inner.clone(),
+        faults: Mutex::new(plan.faults.iter().copied().collect()),
+        // Never more than the store itself accepts (DynamoDB: 100).
+        max_items: plan.max_items.min(inner.max_items_per_commit()),
+    };
+    let settings = valid(builders::workspace("settings", "2025-01-01T00:00:00Z", ZONE));
+    apply_events(inner.as_ref(), &rules, &ws, &[settings]).await.expect("settings");
+
+    let originals: Vec<ValidEvent> =
+        plan.events.iter().enumerate().map(|(i, (spec, ago))| valid(event_json(i, spec, *ago, false))).collect();
+    let mut stream: VecDeque<ValidEvent> = plan.arrivals.iter().map(|&i| originals[i].clone()).collect();
+    let mut batches: VecDeque<Vec<ValidEvent>> = VecDeque::new();
+    let mut sizes = plan.batch_sizes.iter().cycle();
+    while !stream.is_empty() {
+        let size = (*sizes.next().expect("cycle")).min(stream.len());
+        batches.push_back(stream.drain(..size).collect());
+    }
+
+    let mut folds = plan.fold_after_batch.iter().cycle();
+    while let Some(batch) = batches.pop_front() {
+        match apply_events(&store, &rules, &ws, &batch).await {
+            Ok(outcomes) => assert!(outcomes.iter().all(|o| *o != Outcome::Conflict), "no conflicts among originals"),
+            Err(_) => batches.push_back(batch), // no ack: the producer sends it again later
+        }
+        if *folds.next().expect("cycle") {
+            fold_everything(&store).await;
+        }
+    }
+
+    let mut conflict_outcomes = Vec::new();
+    for &index in &plan.conflicts {
+        let (spec, ago) = &plan.events[index];
+        let variant = valid(event_json(index, spec, *ago, true));
+        let outcomes = apply_events(inner.as_ref(), &rules, &ws, &[variant]).await.expect("apply");
+        conflict_outcomes.extend(outcomes);
+    }
+    fold_everything(inner.as_ref()).await;
+
+    let tz = TimeZone::get(ZONE).expect("zone");
+    let mut expected_entities = expected_entities(&originals);
+    let settings_key = EntityKey::workspace();
+    let keys: Vec<EntityKey> = expected_entities.keys().cloned().collect();
+    let entities = inner.load_entities(&ws, &keys).await.expect("entities");
+    expected_entities.remove(&settings_key);
+    let ids: Vec<String> = originals.iter().map(|e| e.id.clone()).collect();
+    Observed {
+        cells: normalised(inner.scan_cells(&ws).await.expect("scan")),
+        expected_cells: normalised(expected_cells(&originals, &tz)),
+        entities,
+        expected_entities,
+        stored_hashes: inner.find_events(&ws, &ids).await.expect("find"),
+        expected_hashes: originals.iter().map(|e| (e.id.clone(), e.hash.clone())).collect(),
+        conflict_outcomes,
+    }
+}

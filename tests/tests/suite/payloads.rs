@@ -1,0 +1,118 @@
+//! The sample payloads of `events/` through the real handlers: HTTP API requests converted by
+//! lambda_http and served by each function's router as its Lambda host serves it, the schedule
+//! tick through the rollups handler, the SQS batch through the worker shape. Payloads whose
+//! handlers come in later work are checked to parse.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use aws_lambda_events::event::sqs::SqsEvent;
+use axum::Router;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tests::app::spawn_app;
+use tests::tokens::token;
+use tower::ServiceExt;
+
+const NOW: &str = "2025-03-10T15:00:00Z";
+/// The workspace the tokens of these tests belong to.
+const WS: &str = "ws_demo";
+
+fn payload(path: &str) -> Value {
+    let path = format!("{}/../events/{path}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .expect("JSON payload")
+}
+
+/// Runs an HTTP API payload, with a token for `role`, through `routes` as `lambda_http` does.
+async fn serve(routes: Router, file: &str, role: &str) -> (StatusCode, Value) {
+    let mut event = payload(file);
+    event["headers"]["authorization"] = Value::from(format!("Bearer {}", token(WS, role)));
+    let request = lambda_http::request::from_str(&event.to_string()).expect("an HTTP API v2 payload");
+    let request = request.map(|body| axum::body::Body::from(body.to_vec()));
+    let response = web::with_common_layers(routes).oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn http_api_payloads_reach_each_route_through_its_lambda_router() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let (status, body) = serve(ingest::routes(app.services.clone()), "http/post-events.json", "service").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["accepted"], 2);
+
+    let (status, body) =
+        serve(campaign_stats::routes(app.services.clone()), "http/get-campaign-stats.json", "viewer").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["campaign_id"], "cmp_spring");
+    assert_eq!(body["calls"]["completed"], 1);
+    assert_eq!(body["contacts"]["completed"], 1);
+    assert_eq!(body["duration"]["total_seconds"], 245.5);
+
+    let stats = campaign_stats::routes(app.services.clone());
+    let (status, body) = serve(stats, "http/post-invalidate-campaign-stats.json", "admin").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["invalidated"], true);
+}
+
+#[tokio::test]
+async fn the_schedule_tick_runs_the_rollups_handler() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    app.ingest_ok(
+        WS,
+        payload("http/post-events.json")["body"]
+            .as_str()
+            .map(|b| {
+                let body: Value = serde_json::from_str(b).expect("events body");
+                body["events"].as_array().expect("events").clone()
+            })
+            .expect("body"),
+    )
+    .await;
+    let tick: EventBridgeEvent =
+        serde_json::from_value(payload("schedule/rollups-tick.json")).expect("a schedule event");
+    let first = rollups::handle_schedule(app.services.store.as_ref(), tick.clone()).await.expect("run");
+    assert_eq!(first.folded, 1, "March of the campaign's calls");
+    let again = rollups::handle_schedule(app.services.store.as_ref(), tick).await.expect("run");
+    assert_eq!((again.folded, again.deferred), (0, 0), "a second tick finds nothing due");
+}
+
+#[tokio::test]
+async fn an_sqs_batch_reports_exactly_the_records_that_failed() {
+    let event: SqsEvent = serde_json::from_value(payload("sqs/export-jobs.json")).expect("an SQS event");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let response = aws_adapters::sqs::process_batch(event, |message| {
+        let seen = seen.clone();
+        async move {
+            seen.lock().expect("lock").push((message.id.clone(), message.receive_count));
+            let job: Value = serde_json::from_str(&message.body).map_err(|e| e.to_string())?;
+            if job["format"] == "json" { Err("no exporter for json yet".to_owned()) } else { Ok(()) }
+        }
+    })
+    .await;
+    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(failed, vec!["2e1424d4-f796-459a-8184-9c92662be6da"]);
+    assert_eq!(seen.lock().expect("lock").iter().map(|(_, count)| *count).collect::<Vec<_>>(), vec![1, 3]);
+}
+
+#[test]
+fn stream_and_websocket_payloads_parse_into_their_lambda_types() {
+    let stream: StreamEvent =
+        serde_json::from_value(payload("dynamodb/stream-cell-update.json")).expect("a stream event");
+    let keys = &stream.records[0].change.keys;
+    assert!(format!("{keys:?}").contains("W#ws_demo#S#campaign_calls|cmp_spring"));
+    for (file, route) in [
+        ("websocket/connect.json", "$connect"),
+        ("websocket/subscribe.json", "$default"),
+        ("websocket/disconnect.json", "$disconnect"),
+    ] {
+        let request: ApiGatewayWebsocketProxyRequest =
+            serde_json::from_value(payload(file)).expect("a WebSocket event");
+        assert_eq!(request.request_context.route_key.as_deref(), Some(route), "{file}");
+        assert_eq!(request.request_context.connection_id.as_deref(), Some("Jk_AbcDEFGhIjKw="));
+    }
+}
