@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: formatting, lints, the emulators the AWS adapters are
 # tested against, every test of the workspace (unit, contract suites on SQLite and on the
-# emulators, exactly-once properties, end to end over HTTP), the infrastructure checks and the
-# Lambda builds with their size report. Everything it needs is installed under .tools/.
+# emulators, exactly-once properties, end to end over HTTP), the local runtime on DynamoDB Local,
+# the infrastructure checks and the Lambda builds with their size report. Everything it needs is installed under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +29,11 @@ set +a
 echo "== tests"
 cargo test --workspace --all-features --locked
 
+echo "== the local runtime on DynamoDB Local"
+tests/local-on-emulators.sh
+
 echo "== infrastructure"
 infra/validate.sh
 
-if [ -x infra/build-lambdas.sh ]; then
-  echo "== lambda builds"
-  infra/build-lambdas.sh
-fi
+echo "== lambda builds"
+infra/build-lambdas.sh

@@ -85,6 +85,8 @@ pub async fn spawn_app(now: Timestamp) -> TestApp {
 
 /// [`spawn_app`] over the given rollup store and cache.
 pub async fn spawn_app_on(now: Timestamp, store: Arc<dyn RollupStore>, cache: Arc<dyn Cache>) -> TestApp {
+    // A 500's cause is only logged: show warnings and errors beside a failing test's output.
+    let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let blob_dir = tempfile::tempdir().expect("temp dir");

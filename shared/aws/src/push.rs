@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_apigatewaymanagement::Client;
+use aws_sdk_apigatewaymanagement::error::DisplayErrorContext;
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 use domain::ports::{Push, PushError};
 
@@ -25,7 +26,7 @@ impl Push for ApiGatewayPush {
         match self.client.post_to_connection().connection_id(connection_id).data(Blob::new(frame)).send().await {
             Ok(_) => Ok(()),
             Err(error) if error.as_service_error().is_some_and(|e| e.is_gone_exception()) => Err(PushError::Gone),
-            Err(error) => Err(PushError::Unavailable(error.into_service_error().to_string())),
+            Err(error) => Err(PushError::Unavailable(DisplayErrorContext(error).to_string())),
         }
     }
 }

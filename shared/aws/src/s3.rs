@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
+use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use domain::ports::{Blobs, MAX_LINK_LIFETIME, StoreError};
@@ -44,7 +45,7 @@ impl Blobs for S3Blobs {
             .body(ByteStream::from(bytes))
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         Ok(())
     }
 
@@ -59,7 +60,7 @@ impl Blobs for S3Blobs {
             .response_content_disposition(attachment(filename))
             .presigned(config)
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         Ok(request.uri().to_owned())
     }
 }

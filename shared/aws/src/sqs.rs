@@ -10,6 +10,7 @@ use std::future::Future;
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_sdk_sqs::Client;
+use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use domain::ports::{Queue, QueueDepth, Received, StoreError};
 use jiff::SignedDuration;
@@ -38,7 +39,7 @@ impl SqsQueue {
             .set_attribute_names(Some(attributes.to_vec()))
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         let values = output.attributes.unwrap_or_default();
         Ok(attributes.iter().map(|name| values.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)).collect())
     }
@@ -54,7 +55,7 @@ impl Queue for SqsQueue {
             .message_body(body)
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         output.message_id.ok_or_else(|| StoreError::Corrupt("SQS returned no message id".into()))
     }
 
@@ -69,7 +70,7 @@ impl Queue for SqsQueue {
             .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         output
             .messages
             .unwrap_or_default()
@@ -98,7 +99,7 @@ impl Queue for SqsQueue {
             Ok(_) => Ok(()),
             // Already deleted, or a stale receipt of a message since re-received: gone either way.
             Err(error) if error.as_service_error().is_some_and(|e| e.is_receipt_handle_is_invalid()) => Ok(()),
-            Err(error) => Err(unavailable(error.into_service_error())),
+            Err(error) => Err(unavailable(DisplayErrorContext(error))),
         }
     }
 

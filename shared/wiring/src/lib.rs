@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 mod unconfigured;
 
-use aws_adapters::dynamo::{DynamoCache, DynamoConnections, DynamoStore};
+use aws_adapters::dynamo::{DynamoCache, DynamoConnections, DynamoStore, TimeToLive};
 use aws_adapters::push::ApiGatewayPush;
 use aws_adapters::s3::S3Blobs;
 use aws_adapters::sqs::SqsQueue;
@@ -122,7 +122,7 @@ impl Storage {
             Storage::Aws(aws) => {
                 let dynamo = aws_sdk_dynamodb::Client::new(&aws_adapters::sdk_config().await);
                 if aws.create_table {
-                    aws_adapters::dynamo::create_table_if_missing(&dynamo, &aws.table).await?;
+                    aws_adapters::dynamo::create_table_if_missing(&dynamo, &aws.table, TimeToLive::On).await?;
                 }
                 Ok(Arc::new(DynamoStore::new(dynamo, &aws.table)))
             }
@@ -222,7 +222,10 @@ impl Config {
 
 async fn read_secret_parameter(sdk: &aws_config::SdkConfig, name: &str) -> Result<String, ConfigError> {
     let output = aws_sdk_ssm::Client::new(sdk).get_parameter().name(name).with_decryption(true).send().await.map_err(
-        |error| ConfigError::Invalid { name: "JWT_SECRET_PARAMETER", reason: error.into_service_error().to_string() },
+        |error| ConfigError::Invalid {
+            name: "JWT_SECRET_PARAMETER",
+            reason: aws_sdk_ssm::error::DisplayErrorContext(error).to_string(),
+        },
     )?;
     output
         .parameter
@@ -237,7 +240,7 @@ async fn aws_services(
 ) -> Result<Services, ConfigError> {
     let dynamo = aws_sdk_dynamodb::Client::new(sdk);
     if aws.create_table {
-        aws_adapters::dynamo::create_table_if_missing(&dynamo, &aws.table).await?;
+        aws_adapters::dynamo::create_table_if_missing(&dynamo, &aws.table, TimeToLive::On).await?;
     }
     let queue: Arc<dyn domain::ports::Queue> = match (&aws.exports_queue_url, &aws.exports_dead_letter_url) {
         (Some(queue), Some(dead)) => Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue, dead)),

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use aws_adapters::dynamo::TimeToLive;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
@@ -92,7 +93,8 @@ pub async fn dynamo() -> (aws_sdk_dynamodb::Client, String, DynamoCalls) {
         aws_sdk_dynamodb::config::Builder::from(&config).interceptor(calls.clone()).build(),
     );
     let table = unique("analytics");
-    aws_adapters::dynamo::create_table_if_missing(&client, &table).await.expect("create table");
+    // The tests' clock is fixed in the past: TTL would delete what they write (see TimeToLive).
+    aws_adapters::dynamo::create_table_if_missing(&client, &table, TimeToLive::Off).await.expect("create table");
     calls.take();
     (client, table, calls)
 }

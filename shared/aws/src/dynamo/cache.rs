@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use domain::ports::{Cache, StoreError};
 use jiff::Timestamp;
@@ -32,7 +33,7 @@ impl Cache for DynamoCache {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         let Some(item) = output.item else { return Ok(None) };
         if get_n::<i64>(&item, "exp_us")? <= now.as_microsecond() {
             return Ok(None);
@@ -51,7 +52,7 @@ impl Cache for DynamoCache {
             .set_item(Some(item))
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         Ok(())
     }
 
@@ -70,7 +71,7 @@ impl Cache for DynamoCache {
                     .request_items(&self.table, requests)
                     .send()
                     .await
-                    .map_err(|e| unavailable(e.into_service_error()))?;
+                    .map_err(|e| unavailable(DisplayErrorContext(e)))?;
                 requests =
                     output.unprocessed_items.and_then(|mut tables| tables.remove(&self.table)).unwrap_or_default();
                 if !requests.is_empty() {

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::AttributeValue;
 use domain::WorkspaceId;
 use domain::ports::{Connection, Connections, StoreError};
@@ -53,7 +54,7 @@ impl Connections for DynamoConnections {
             .set_item(Some(item))
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         Ok(())
     }
 
@@ -72,7 +73,7 @@ impl Connections for DynamoConnections {
             .send()
             .try_collect()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         items.iter().map(|item| connection_from(ws, item)).collect()
     }
 
@@ -83,7 +84,7 @@ impl Connections for DynamoConnections {
             .set_key(Some(key(keys::connections_pk(ws), id)))
             .send()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod store;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, KeysAndAttributes,
     ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
@@ -83,7 +84,7 @@ pub(crate) async fn batch_get(
                 .request_items(table, request)
                 .send()
                 .await
-                .map_err(|e| unavailable(e.into_service_error()))?;
+                .map_err(|e| unavailable(DisplayErrorContext(e)))?;
             if let Some(items) = output.responses.and_then(|mut tables| tables.remove(table)) {
                 found.extend(items);
             }
@@ -104,9 +105,20 @@ pub(crate) async fn batch_get(
     Ok(found)
 }
 
+/// Whether a table created here deletes expired items ([`create_table_if_missing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeToLive {
+    /// As the template declares: DynamoDB deletes items once `expires_at` (epoch seconds) passed.
+    On,
+    /// For tests that run a simulated clock: TTL compares `expires_at` with the wall clock, so it
+    /// would delete what such a test wrote "now" in the past (DynamoDB Local sweeps within
+    /// seconds). Expiry is still checked at read, which is what the contract suites test.
+    Off,
+}
+
 /// Creates the table as `infra/template.yaml` declares it, if it does not exist (emulators,
 /// and the local runtime pointed at a fresh DynamoDB). Production tables come from the template.
-pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<(), StoreError> {
+pub async fn create_table_if_missing(client: &Client, table: &str, ttl: TimeToLive) -> Result<(), StoreError> {
     if client.describe_table().table_name(table).send().await.is_ok() {
         return Ok(());
     }
@@ -137,11 +149,14 @@ pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<(),
         )
         .send()
         .await
-        .map_err(|e| unavailable(e.into_service_error()))?;
-    // TTL is best effort here: DynamoDB Local accepts it; expiry is checked at read anyway.
+        .map_err(|e| unavailable(DisplayErrorContext(e)))?;
+    if ttl == TimeToLive::Off {
+        return Ok(());
+    }
+    // TTL is best effort here: expiry is checked at read anyway.
     let ttl = TimeToLiveSpecification::builder().enabled(true).attribute_name("expires_at").build().map_err(corrupt)?;
     if let Err(error) = client.update_time_to_live().table_name(table).time_to_live_specification(ttl).send().await {
-        tracing::debug!(error = %error.into_service_error(), "TTL not enabled on the table");
+        tracing::debug!(error = %DisplayErrorContext(error), "TTL not enabled on the table");
     }
     Ok(())
 }

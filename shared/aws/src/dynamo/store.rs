@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use domain::WorkspaceId;
@@ -199,20 +200,23 @@ impl DynamoStore {
                 .await;
             let error = match result {
                 Ok(_) => return Ok(None),
-                Err(error) => error.into_service_error(),
+                Err(error) => error,
             };
-            match &error {
-                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+            match error.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
                     let codes: Vec<Option<&str>> = cancelled.cancellation_reasons().iter().map(|r| r.code()).collect();
                     if !transaction_is_retryable(&codes) {
                         return Ok(Some(codes.into_iter().map(|code| code.map(str::to_owned)).collect()));
                     }
                 }
-                TransactWriteItemsError::TransactionInProgressException(_)
-                | TransactWriteItemsError::ProvisionedThroughputExceededException(_)
-                | TransactWriteItemsError::RequestLimitExceeded(_)
-                | TransactWriteItemsError::ThrottlingException(_) => {}
-                _ => return Err(unavailable(error)),
+                Some(
+                    TransactWriteItemsError::TransactionInProgressException(_)
+                    | TransactWriteItemsError::ProvisionedThroughputExceededException(_)
+                    | TransactWriteItemsError::RequestLimitExceeded(_)
+                    | TransactWriteItemsError::ThrottlingException(_),
+                ) => {}
+                // Timeouts and transport errors included: the SDK has retried them already.
+                _ => return Err(unavailable(DisplayErrorContext(error))),
             }
             backoff(attempt).await;
         }
@@ -284,7 +288,7 @@ impl DynamoStore {
                     // Someone stored an extreme at least as good meanwhile: nothing to do.
                     Err(error)
                         if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-                    Err(error) => return Err(unavailable(error.into_service_error())),
+                    Err(error) => return Err(unavailable(DisplayErrorContext(error))),
                 }
             }
         }
@@ -418,7 +422,7 @@ impl RollupStore for DynamoStore {
                     .set_expression_attribute_values(Some(mark.values))
                     .send()
                     .await
-                    .map_err(|e| unavailable(e.into_service_error()))?;
+                    .map_err(|e| unavailable(DisplayErrorContext(e)))?;
             }
         }
         Ok(())
@@ -464,7 +468,7 @@ impl RollupStore for DynamoStore {
             .send()
             .try_collect()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         let mut buckets: BTreeMap<Bucket, Cells> = BTreeMap::new();
         for item in &items {
             let bucket = keys::bucket_of_sk(get_s(item, "sk")?).ok_or_else(|| corrupt("bad cell sort key"))?;
@@ -490,7 +494,7 @@ impl RollupStore for DynamoStore {
                 .limit((limit - due.len()).min(1000) as i32)
                 .send()
                 .await
-                .map_err(|e| unavailable(e.into_service_error()))?;
+                .map_err(|e| unavailable(DisplayErrorContext(e)))?;
             for item in output.items() {
                 let ws = get_s(item, "ws")?;
                 due.push(DueFold {
@@ -537,7 +541,7 @@ impl RollupStore for DynamoStore {
             .send()
             .try_collect()
             .await
-            .map_err(|e| unavailable(e.into_service_error()))?;
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
         let mut cells: BTreeMap<CellKey, Cells> = BTreeMap::new();
         for item in &items {
             let series = get_s(item, "pk")?.strip_prefix(&prefix).ok_or_else(|| corrupt("unexpected item"))?;
