@@ -2,7 +2,8 @@
 # Measures the AWS path and keeps the numbers in tests/aws-results.md: DynamoDB calls per request of
 # every route and writes per ingested event at batch sizes 1, 25 and 500 (counted by the test
 # `dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured` on DynamoDB Local), and
-# the size of each Lambda zip (infra/build-lambdas.sh). Starts the emulators if they are not running.
+# the size of each Lambda zip (infra/build-lambdas.sh). Starts the emulators if they are not running
+# and leaves them running (tests/emulators/stop.sh stops them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: formatting, lints, the emulators the AWS adapters are
 # tested against, every test of the workspace (unit, contract suites on SQLite and on the
 # emulators, exactly-once properties, end to end over HTTP), the local runtime on DynamoDB Local,
-# the infrastructure checks and the Lambda builds with their size report. Everything it needs is installed under .tools/.
+# the infrastructure checks and the Lambda builds with their size report. Everything it needs is
+# installed under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
