@@ -2,6 +2,7 @@
 //! production, plus the scheduled work in-process. Tests build the very same app.
 
 pub mod demo;
+pub mod server;
 
 use std::time::Duration;
 

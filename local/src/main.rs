@@ -107,7 +107,7 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
     print_banner(&config, address, with_demo);
     // Browsers on a dev server (another port) may call this API directly.
     let app = local::app(services, runtime.routes).layer(CorsLayer::permissive());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    local::server::serve(listener, app, local::server::ServerLimits::default(), shutdown()).await;
     Ok(())
 }
 

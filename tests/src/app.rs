@@ -7,6 +7,7 @@ use axum::Router;
 use domain::ports::{Cache, FixedClock, RollupStore};
 use embedded::{BlobFolder, Db, PushHub, SqliteCache, SqliteConnections, SqliteQueue, SqliteStore};
 use jiff::Timestamp;
+use local::server::ServerLimits;
 use reqwest::StatusCode;
 use serde_json::Value;
 use web::{AuthConfig, Authenticator, Services};
@@ -85,6 +86,16 @@ pub async fn spawn_app(now: Timestamp) -> TestApp {
 
 /// [`spawn_app`] over the given rollup store and cache.
 pub async fn spawn_app_on(now: Timestamp, store: Arc<dyn RollupStore>, cache: Arc<dyn Cache>) -> TestApp {
+    spawn_app_with(now, store, cache, ServerLimits::default()).await
+}
+
+/// [`spawn_app_on`] behind a server with the given limits.
+pub async fn spawn_app_with(
+    now: Timestamp,
+    store: Arc<dyn RollupStore>,
+    cache: Arc<dyn Cache>,
+    limits: ServerLimits,
+) -> TestApp {
     // A 500's cause is only logged: show warnings and errors beside a failing test's output.
     let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
@@ -92,9 +103,7 @@ pub async fn spawn_app_on(now: Timestamp, store: Arc<dyn RollupStore>, cache: Ar
     let blob_dir = tempfile::tempdir().expect("temp dir");
     let TestServices { services, blob_routes, clock, store } = test_services(now, blob_dir.path(), &base, store, cache);
     let app = local::app(services.clone(), blob_routes);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("server runs");
-    });
+    let server = tokio::spawn(local::server::serve(listener, app, limits, std::future::pending()));
     TestApp { base, client: reqwest::Client::new(), clock, store, services, server, _blobs: blob_dir }
 }
 

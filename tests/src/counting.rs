@@ -73,6 +73,10 @@ impl RollupStore for CountingStore {
         self.count();
         self.inner.complete_fold(fold, cells).await
     }
+    async fn abandon_fold(&self, fold: &DueFold) -> Result<bool, StoreError> {
+        self.count();
+        self.inner.abandon_fold(fold).await
+    }
     async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError> {
         self.count();
         self.inner.scan_cells(ws).await

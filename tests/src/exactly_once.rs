@@ -144,6 +144,9 @@ impl RollupStore for Faulty {
     async fn complete_fold(&self, fold: &DueFold, cells: &Cells) -> Result<bool, StoreError> {
         self.inner.complete_fold(fold, cells).await
     }
+    async fn abandon_fold(&self, fold: &DueFold) -> Result<bool, StoreError> {
+        self.inner.abandon_fold(fold).await
+    }
     async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError> {
         self.inner.scan_cells(ws).await
     }

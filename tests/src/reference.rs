@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 
 pub type CellMap = BTreeMap<CellKey, Cells>;
 
-fn add(cells: &mut CellMap, key: CellKey, name: &str, value: i64) {
+fn add(cells: &mut CellMap, key: CellKey, name: &str, value: i128) {
     let item = cells.entry(key).or_default();
     let merged = item.get(name).map_or(value, |current| Op::of(name).merge(*current, value));
     item.insert(name.to_owned(), merged);
@@ -63,7 +63,7 @@ pub fn expected_cells(events: &[ValidEvent], tz: &TimeZone) -> CellMap {
                 &mut cells,
                 CellKey::new(series_key(gauge.series, &group), Bucket::Current),
                 field::LATEST,
-                event.occurred_at.as_millisecond(),
+                event.occurred_at.as_millisecond().into(),
             );
         }
     }

@@ -5,11 +5,12 @@
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::{Json, Router};
-use domain::events::{EventLimits, validate_event};
+use domain::events::{EventLimits, parse_event_json, validate_event};
 use domain::ingest::{Outcome, apply_events};
 use domain::rollup::Rules;
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::error::Category;
+use serde_json::value::RawValue;
 use web::extract::BodyBytes;
 use web::{ApiError, Caller, Role, Route, Services};
 
@@ -51,17 +52,32 @@ pub struct Conflict {
     pub message: &'static str,
 }
 
+#[derive(Deserialize)]
+struct Batch<'a> {
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+/// The events of a request body, each still as its JSON text: every event is then read on its
+/// own ([`parse_event_json`]), so one with a repeated key is rejected alone.
+fn parse_batch(body: &[u8]) -> Result<Vec<&RawValue>, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::validation("body", "is not UTF-8 text"))?;
+    match serde_json::from_str::<Batch>(text) {
+        Ok(batch) => Ok(batch.events),
+        Err(error) if matches!(error.classify(), Category::Syntax | Category::Eof) => {
+            Err(ApiError::validation("body", format!("is not valid JSON ({error})")))
+        }
+        Err(_) => Err(ApiError::validation("events", "must be an array of events")),
+    }
+}
+
 async fn ingest_events(
     State(services): State<Services>,
     caller: Caller,
     BodyBytes(body): BodyBytes,
 ) -> Result<(StatusCode, Json<IngestResponse>), ApiError> {
     caller.require(&[Role::Service, Role::Admin])?;
-    let mut request: Value = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::validation("body", format!("is not valid JSON ({error})")))?;
-    let Some(Value::Array(events)) = request.get_mut("events").map(Value::take) else {
-        return Err(ApiError::validation("events", "must be an array of events"));
-    };
+    let events = parse_batch(&body)?;
     if events.is_empty() {
         return Err(ApiError::validation("events", "must hold at least one event"));
     }
@@ -78,7 +94,7 @@ async fn ingest_events(
     let mut positions = Vec::with_capacity(events.len());
     let mut rejected = Vec::new();
     for (index, raw) in events.into_iter().enumerate() {
-        match validate_event(raw, now, &limits) {
+        match parse_event_json(raw.get()).and_then(|event| validate_event(event, now, &limits)) {
             Ok(event) => {
                 valid.push(event);
                 positions.push(index);

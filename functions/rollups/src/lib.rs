@@ -17,6 +17,8 @@ const MAX_BATCHES: usize = 50;
 pub struct RunReport {
     pub folded: usize,
     pub deferred: usize,
+    /// Months set aside because their data could not be folded (each logged as an error).
+    pub failed: usize,
     /// True when due work remained at the batch cap.
     pub more_due: bool,
 }
@@ -25,11 +27,12 @@ pub struct RunReport {
 pub async fn run_once(store: &dyn RollupStore) -> Result<RunReport, StoreError> {
     let mut report = RunReport::default();
     for _ in 0..MAX_BATCHES {
-        let FoldReport { folded, deferred } = fold_due_months(store, BATCH).await?;
+        let FoldReport { folded, deferred, failed } = fold_due_months(store, BATCH).await?;
         report.folded += folded;
         report.deferred += deferred;
+        report.failed += failed;
         // Deferred months changed under us: they stay due for the next run, not this one.
-        if folded + deferred < BATCH || folded == 0 {
+        if folded + deferred + failed < BATCH || folded + failed == 0 {
             return Ok(report);
         }
     }
@@ -45,6 +48,7 @@ pub async fn handle_schedule(store: &dyn RollupStore, tick: EventBridgeEvent) ->
         scheduled_for = ?tick.time,
         folded = report.folded,
         deferred = report.deferred,
+        failed = report.failed,
         more_due = report.more_due,
         "rollups run"
     );

@@ -23,8 +23,18 @@ pub enum Outcome {
     Conflict,
 }
 
-/// How often a chunk is re-planned after losing a race before the batch gives up.
-const MAX_ATTEMPTS: usize = 10;
+/// How many commits of a chunk in a row may lose a race without any of its events turning out
+/// stored meanwhile before the batch gives up ([`StoreError::Contention`], which the API answers
+/// with 503 and Retry-After). Losing to a producer that stored some of the same events is
+/// progress, not a lost race.
+const MAX_FRUITLESS_ATTEMPTS: usize = 10;
+
+/// Pauses before a chunk is planned again: a random time up to 2^attempt ms (capped at 128),
+/// so that producers racing for the same entities stop colliding in lockstep.
+async fn back_off(attempt: usize) {
+    let ceiling = 1u64 << attempt.min(7);
+    tokio::time::sleep(std::time::Duration::from_micros(fastrand::u64(0..=ceiling * 1000))).await;
+}
 
 /// Applies `events` (already validated) to `ws`, each exactly once. Returns one outcome per
 /// event, in order. On error, some chunks may have committed: retrying the same batch is safe
@@ -75,23 +85,16 @@ pub async fn apply_events(
 
     let mut chunks: VecDeque<Vec<usize>> = chunk(rules, events, pending, &snapshot, &tz, limit).into();
     while let Some(mut chunk) = chunks.pop_front() {
-        let mut attempts = 0;
-        loop {
-            if chunk.is_empty() {
-                break;
-            }
-            attempts += 1;
-            if attempts > MAX_ATTEMPTS {
-                return Err(StoreError::Contention(MAX_ATTEMPTS));
-            }
+        let mut fruitless = 0;
+        while !chunk.is_empty() {
             let (plan, after) = rules.plan(chunk.iter().map(|&i| &events[i]), &snapshot, &tz);
             if plan.item_count() > limit && chunk.len() > 1 {
                 // Entity state moved since chunking; halve and go again.
                 let back = chunk.split_off(chunk.len() / 2);
                 chunks.push_front(back);
-                attempts = 0;
                 continue;
             }
+            let stored_before = chunk.len();
             match store.commit(ws, &plan).await {
                 Ok(()) => {
                     snapshot = after;
@@ -102,14 +105,7 @@ pub async fn apply_events(
                 }
                 Err(CommitError::Duplicates(ids)) => {
                     // Another delivery of these ids committed since we looked.
-                    let stored = store.find_events(ws, &ids).await?;
-                    chunk.retain(|&index| match stored.get(&events[index].id) {
-                        Some(hash) => {
-                            outcomes[index] = Some(compare(hash, &events[index].hash));
-                            false
-                        }
-                        None => true,
-                    });
+                    drop_stored(store, ws, events, &ids, &mut chunk, &mut outcomes).await?;
                 }
                 Err(CommitError::StaleEntities(keys)) => {
                     let fresh = store.load_entities(ws, &keys).await?;
@@ -119,8 +115,21 @@ pub async fn apply_events(
                             None => snapshot.forget(&key),
                         }
                     }
+                    // Most often the writer that moved them was another delivery of these very
+                    // events: drop what it stored rather than plan it again.
+                    let ids: Vec<String> = chunk.iter().map(|&i| events[i].id.clone()).collect();
+                    drop_stored(store, ws, events, &ids, &mut chunk, &mut outcomes).await?;
                 }
                 Err(CommitError::Store(error)) => return Err(error),
+            }
+            if chunk.len() < stored_before {
+                fruitless = 0;
+            } else {
+                fruitless += 1;
+                if fruitless >= MAX_FRUITLESS_ATTEMPTS {
+                    return Err(StoreError::Contention(fruitless));
+                }
+                back_off(fruitless).await;
             }
         }
     }
@@ -137,6 +146,26 @@ pub async fn apply_events(
     }
 
     Ok(outcomes.into_iter().map(|outcome| outcome.expect("every event has an outcome")).collect())
+}
+
+/// Removes from `chunk` the events among `ids` that are stored now, recording their outcomes.
+async fn drop_stored(
+    store: &dyn RollupStore,
+    ws: &WorkspaceId,
+    events: &[ValidEvent],
+    ids: &[String],
+    chunk: &mut Vec<usize>,
+    outcomes: &mut [Option<Outcome>],
+) -> Result<(), StoreError> {
+    let stored = store.find_events(ws, ids).await?;
+    chunk.retain(|&index| match stored.get(&events[index].id) {
+        Some(hash) => {
+            outcomes[index] = Some(compare(hash, &events[index].hash));
+            false
+        }
+        None => true,
+    });
+    Ok(())
 }
 
 fn compare(stored_hash: &str, hash: &str) -> Outcome {

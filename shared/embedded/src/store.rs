@@ -12,6 +12,7 @@ use domain::time::Bucket;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
+use crate::db::cell_values::{CellValue, OUT_OF_RANGE};
 use crate::db::{Db, sql_error};
 
 /// The rollup store of the embedded runtime.
@@ -28,6 +29,15 @@ impl SqliteStore {
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
+}
+
+/// A row that did not read back: a value that is not an integer is corrupt data, not an outage.
+fn read_error(error: rusqlite::Error) -> StoreError {
+    match error {
+        rusqlite::Error::FromSqlConversionFailure(_, _, cause) => corrupt(cause),
+        rusqlite::Error::InvalidColumnType(_, name, kind) => corrupt(format!("{name} holds a {kind}")),
+        other => sql_error(other),
+    }
 }
 
 fn parse_bucket(key: &str) -> Result<Bucket, StoreError> {
@@ -58,20 +68,30 @@ fn stored_version(conn: &Connection, ws: &str, key: &str) -> Result<Option<Strin
         .map_err(sql_error)
 }
 
+/// Merges a field into its stored value (see `db::cell_values` for why not SQL's own `+`).
 fn cell_statement(op: Op) -> &'static str {
     match op {
         Op::Add => {
             "INSERT INTO cells (ws, series, bucket, field, value) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET value = value + excluded.value"
+             ON CONFLICT DO UPDATE SET value = cell_add(value, excluded.value)"
         }
         Op::Min => {
             "INSERT INTO cells (ws, series, bucket, field, value) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET value = min(value, excluded.value)"
+             ON CONFLICT DO UPDATE SET value = cell_min(value, excluded.value)"
         }
         Op::Max => {
             "INSERT INTO cells (ws, series, bucket, field, value) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET value = max(value, excluded.value)"
+             ON CONFLICT DO UPDATE SET value = cell_max(value, excluded.value)"
         }
+    }
+}
+
+/// A failed cell write: out of range when `cell_add` refused it, else what SQLite said.
+fn cell_write_error(error: rusqlite::Error, ws: &str, key: &CellKey, field: &str) -> StoreError {
+    if error.to_string().contains(OUT_OF_RANGE) {
+        StoreError::OutOfRange(format!("{ws}: {} {} {field}", key.series, key.bucket))
+    } else {
+        sql_error(error)
     }
 }
 
@@ -122,8 +142,8 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
             let bucket = key.bucket.key();
             for (field, value) in cells {
                 tx.prepare_cached(cell_statement(Op::of(field)))
-                    .and_then(|mut stmt| stmt.execute(params![ws, key.series, bucket, field, value]))
-                    .map_err(sql_error)?;
+                    .and_then(|mut stmt| stmt.execute(params![ws, key.series, bucket, field, CellValue(*value)]))
+                    .map_err(|error| cell_write_error(error, ws, key, field))?;
             }
         }
         let months_due = plan.months_due();
@@ -167,17 +187,19 @@ fn read_item(conn: &Connection, ws: &str, series: &str, bucket: &str) -> Result<
     let mut stmt = conn
         .prepare_cached("SELECT field, value FROM cells WHERE ws = ?1 AND series = ?2 AND bucket = ?3")
         .map_err(sql_error)?;
-    let rows = stmt.query_map(params![ws, series, bucket], |row| Ok((row.get(0)?, row.get(1)?))).map_err(sql_error)?;
-    rows.collect::<rusqlite::Result<Cells>>().map_err(sql_error)
+    let rows = stmt
+        .query_map(params![ws, series, bucket], |row| Ok((row.get(0)?, row.get::<_, CellValue>(1)?.0)))
+        .map_err(sql_error)?;
+    rows.collect::<rusqlite::Result<Cells>>().map_err(read_error)
 }
 
 /// Groups `(bucket, field, value)` rows, ordered by bucket, into items.
 fn group_rows(
-    rows: impl Iterator<Item = rusqlite::Result<(String, String, i64)>>,
+    rows: impl Iterator<Item = rusqlite::Result<(String, String, CellValue)>>,
 ) -> Result<Vec<(Bucket, Cells)>, StoreError> {
     let mut items: Vec<(String, Cells)> = Vec::new();
     for row in rows {
-        let (bucket, field, value) = row.map_err(sql_error)?;
+        let (bucket, field, CellValue(value)) = row.map_err(read_error)?;
         match items.last_mut() {
             Some((last, cells)) if *last == bucket => {
                 cells.insert(field, value);
@@ -335,12 +357,27 @@ impl RollupStore for SqliteStore {
                 for (field, value) in &cells {
                     tx.execute(
                         "INSERT INTO cells (ws, series, bucket, field, value) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![ws, fold.series, month, field, value],
+                        params![ws, fold.series, month, field, CellValue(*value)],
                     )
                     .map_err(sql_error)?;
                 }
                 tx.commit().map_err(sql_error)?;
                 Ok(true)
+            })
+            .await
+    }
+
+    async fn abandon_fold(&self, fold: &DueFold) -> Result<bool, StoreError> {
+        let fold = fold.clone();
+        let token: i64 = fold.token.parse().map_err(corrupt)?;
+        self.db
+            .write(move |conn| {
+                conn.execute(
+                    "DELETE FROM due_folds WHERE ws = ?1 AND series = ?2 AND month = ?3 AND token = ?4",
+                    params![fold.workspace.as_str(), fold.series, fold.month.key(), token],
+                )
+                .map(|cleared| cleared > 0)
+                .map_err(sql_error)
             })
             .await
     }
@@ -360,13 +397,13 @@ impl RollupStore for SqliteStore {
                             row.get::<_, String>(0)?,
                             row.get::<_, String>(1)?,
                             row.get::<_, String>(2)?,
-                            row.get::<_, i64>(3)?,
+                            row.get::<_, CellValue>(3)?.0,
                         ))
                     })
                     .map_err(sql_error)?;
                 let mut items: Vec<(CellKey, Cells)> = Vec::new();
                 for row in rows {
-                    let (series, bucket, field, value) = row.map_err(sql_error)?;
+                    let (series, bucket, field, value) = row.map_err(read_error)?;
                     let key = CellKey::new(series, parse_bucket(&bucket)?);
                     match items.last_mut() {
                         Some((last, cells)) if *last == key => {

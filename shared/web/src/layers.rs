@@ -1,19 +1,36 @@
 //! What every router gets, in Lambda, locally and in tests alike.
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderName;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::{ApiError, ErrorCode};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Adds JSON 404/405 answers, panics as 500 envelopes, a request id (kept from the caller's
-/// `x-request-id` or made) echoed on the response and carried by the request's tracing span.
+/// The longest request target accepted (path and query), in bytes.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes (names and values) a request may carry.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// How long a request may take, reading its body included (Lambda's own timeout is shorter).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Adds JSON 404/405 answers, panics as 500 envelopes, limits on the request target and headers
+/// (414 and 431 in the envelope), gzip request bodies (decompressed before any body limit counts
+/// them, so a gzip bomb is a 413; another `Content-Encoding` is a 415), the error envelope on any
+/// error a layer answers without one, and a request id (kept from the caller's `x-request-id` or
+/// made) echoed on the response and carried by the request's tracing span. A request that takes
+/// longer than [`REQUEST_TIMEOUT`] (a body trickled in, say) is answered 408.
 pub fn with_common_layers(router: Router) -> Router {
     router
         .fallback(|| async { ApiError::not_found("no such route") })
@@ -21,6 +38,9 @@ pub fn with_common_layers(router: Router) -> Router {
             ApiError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route")
         })
         .layer(CatchPanicLayer::custom(|_panic| -> Response { ApiError::internal("handler panicked").into_response() }))
+        .layer(RequestDecompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn(refuse_oversized_requests))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("-");
             let request_id =
@@ -28,6 +48,43 @@ pub fn with_common_layers(router: Router) -> Router {
             tracing::info_span!("request", method = %request.method(), route, request_id,
                                 workspace = tracing::field::Empty, role = tracing::field::Empty)
         }))
+        .layer(middleware::map_response(envelope_bare_errors))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn refuse_oversized_requests(request: Request, next: Next) -> Response {
+    let target = request.uri().path_and_query().map_or(0, |target| target.as_str().len());
+    if target > MAX_URI_BYTES {
+        let message = format!("the request target is {target} bytes; at most {MAX_URI_BYTES} are accepted");
+        return ApiError::new(ErrorCode::UriTooLong, message).into_response();
+    }
+    let headers: usize = request.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if headers > MAX_HEADER_BYTES {
+        let message = format!("the request headers are {headers} bytes; at most {MAX_HEADER_BYTES} are accepted");
+        return ApiError::new(ErrorCode::HeadersTooLarge, message).into_response();
+    }
+    next.run(request).await
+}
+
+/// Gives an error response a layer made without a body (415 for an unknown `Content-Encoding`,
+/// say) the envelope every route answers with, keeping its status and headers.
+async fn envelope_bare_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json =
+        response.headers().get(CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let message = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => format!("{reason}: send a JSON body, uncompressed or gzip"),
+        _ => reason,
+    };
+    let enveloped = ApiError::new(ErrorCode::of_status(status), message).into_response();
+    let (enveloped, body) = enveloped.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(CONTENT_TYPE, enveloped.headers[CONTENT_TYPE].clone());
+    Response::from_parts(parts, body)
 }

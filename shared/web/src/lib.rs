@@ -10,7 +10,7 @@ mod routes;
 mod services;
 
 pub use auth::{AuthConfig, Authenticator, Caller, Role};
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ErrorCode, error_envelope};
 pub use layers::with_common_layers;
 pub use routes::{Route, router};
 pub use services::Services;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use domain::WorkspaceId;
-use domain::ports::{CommitError, RollupStore};
+use domain::ports::{CommitError, RollupStore, StoreError};
 use domain::rollup::{
     CellKey, CellUpdates, Cells, CommitPlan, EntityKey, EntityRecord, EntityWrite, EventRecord, Version,
 };
@@ -38,7 +38,7 @@ fn hour(text: &str) -> Bucket {
     Bucket::hour_starting(at(text))
 }
 
-fn cells(updates: &[(&str, Bucket, &str, i64)]) -> CellUpdates {
+fn cells(updates: &[(&str, Bucket, &str, i128)]) -> CellUpdates {
     let mut cells = CellUpdates::default();
     for (series, bucket, field, value) in updates {
         cells.add(&CellKey::new(*series, *bucket), field, *value);
@@ -233,7 +233,7 @@ pub async fn a_range_read_returns_only_that_grain_and_range_in_order(store: Arc<
     store.commit(&w, &plan).await.expect("commit");
     let range =
         store.read_range(&w, "s|c1", hour("2025-03-10T09:00:00Z"), hour("2025-03-10T11:00:00Z")).await.expect("range");
-    let counts: Vec<(String, i64)> = range.iter().map(|(bucket, cells)| (bucket.key(), cells["count"])).collect();
+    let counts: Vec<(String, i128)> = range.iter().map(|(bucket, cells)| (bucket.key(), cells["count"])).collect();
     assert_eq!(counts, vec![("h2025-03-10T09".to_owned(), 2), ("h2025-03-10T11".to_owned(), 3)]);
     let days = store.read_range(&w, "s|c1", day(date(2025, 3, 1)), day(date(2025, 3, 31))).await.expect("range");
     assert_eq!(days.len(), 1);
@@ -249,7 +249,7 @@ pub async fn a_long_range_is_read_completely(store: Arc<dyn RollupStore>) {
         for (i, d) in chunk.iter().enumerate() {
             let key = CellKey::new("s|c1", day(*d));
             for field in ["count", "sum.duration_s", "outcome.completed", "outcome.no_answer", "max.at"] {
-                updates.add(&key, field, i as i64 + 1);
+                updates.add(&key, field, i as i128 + 1);
             }
         }
         store.commit(&w, &CommitPlan { events: vec![], cells: updates, entities: vec![] }).await.expect("commit");
@@ -262,7 +262,7 @@ pub async fn a_long_range_is_read_completely(store: Arc<dyn RollupStore>) {
 
 pub async fn writing_a_day_makes_its_month_due_and_a_fold_needs_the_current_token(store: Arc<dyn RollupStore>) {
     let w = ws("ws1");
-    let write_day = |d: Date, count: i64| CommitPlan {
+    let write_day = |d: Date, count: i128| CommitPlan {
         events: vec![],
         cells: cells(&[("s|c1", day(d), "count", count), ("s|c1", day(d), "max.at", count)]),
         entities: vec![],
@@ -287,9 +287,32 @@ pub async fn writing_a_day_makes_its_month_due_and_a_fold_needs_the_current_toke
     assert!(!store.complete_fold(&fold, &month).await.expect("complete"));
 }
 
+pub async fn an_abandoned_fold_is_no_longer_due_until_a_day_of_it_is_written_again(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let write_day = |count: i128| CommitPlan {
+        events: vec![],
+        cells: cells(&[("s|c1", day(date(2025, 3, 10)), "count", count)]),
+        entities: vec![],
+    };
+    store.commit(&w, &write_day(1)).await.expect("commit");
+    let due = |store: Arc<dyn RollupStore>| async move {
+        store.due_folds(100).await.expect("due").into_iter().find(|f| f.series == "s|c1")
+    };
+    let fold = due(store.clone()).await.expect("the month is due");
+    assert!(store.abandon_fold(&fold).await.expect("abandon"));
+    assert!(due(store.clone()).await.is_none(), "no longer due");
+    assert!(cell(store.as_ref(), &w, "s|c1", fold.month).await.is_empty(), "no fold was stored");
+    assert!(!store.abandon_fold(&fold).await.expect("abandon"), "the mark is gone");
+
+    store.commit(&w, &write_day(1)).await.expect("commit");
+    let again = due(store.clone()).await.expect("due again after a new write");
+    assert!(!store.abandon_fold(&fold).await.expect("abandon"), "the old token no longer clears it");
+    assert!(store.complete_fold(&again, &Cells::from([("count".to_owned(), 2)])).await.expect("complete"));
+}
+
 pub async fn a_cells_only_plan_merges_extremes_without_conditions(store: Arc<dyn RollupStore>) {
     let w = ws("ws1");
-    let extremes = |low: i64, high: i64| CommitPlan {
+    let extremes = |low: i128, high: i128| CommitPlan {
         events: vec![],
         cells: cells(&[("s", Bucket::Total, "min.d", low), ("s", Bucket::Total, "max.d", high)]),
         entities: vec![],
@@ -301,6 +324,40 @@ pub async fn a_cells_only_plan_merges_extremes_without_conditions(store: Arc<dyn
         cell(store.as_ref(), &w, "s", Bucket::Total).await,
         Cells::from([("min.d".into(), 5), ("max.d".into(), 50)])
     );
+}
+
+pub async fn sums_past_64_bits_stay_exact_integers(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let big = i128::from(i64::MAX);
+    for value in [big, big, 10i128.pow(30)] {
+        let plan =
+            CommitPlan { events: vec![], cells: cells(&[("s", Bucket::Total, "sum.x", value)]), entities: vec![] };
+        store.commit(&w, &plan).await.expect("commit");
+    }
+    assert_eq!(cell(store.as_ref(), &w, "s", Bucket::Total).await["sum.x"], 2 * big + 10i128.pow(30));
+}
+
+pub async fn a_sum_the_store_cannot_hold_fails_the_whole_commit_and_changes_nothing(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let start = 10i128.pow(35);
+    let first = CommitPlan {
+        events: vec![event("e1", "h")],
+        cells: cells(&[("s", Bucket::Total, "sum.x", start)]),
+        entities: vec![],
+    };
+    store.commit(&w, &first).await.expect("commit");
+    let overflowing = CommitPlan {
+        events: vec![event("e2", "h")],
+        cells: cells(&[("s", Bucket::Total, "sum.x", i128::MAX), ("t", Bucket::Total, "count", 1)]),
+        entities: vec![],
+    };
+    match store.commit(&w, &overflowing).await {
+        Err(CommitError::Store(StoreError::OutOfRange(_))) => {}
+        other => panic!("expected OutOfRange, got {other:?}"),
+    }
+    assert_eq!(cell(store.as_ref(), &w, "s", Bucket::Total).await["sum.x"], start, "the stored sum is untouched");
+    assert!(cell(store.as_ref(), &w, "t", Bucket::Total).await.is_empty(), "nothing else of the plan applied");
+    assert!(store.find_events(&w, &["e2".to_owned()]).await.expect("find").is_empty());
 }
 
 pub async fn a_plan_of_the_largest_accepted_size_commits(store: Arc<dyn RollupStore>) {
@@ -354,7 +411,10 @@ macro_rules! store_contract_tests {
             a_range_read_returns_only_that_grain_and_range_in_order,
             a_long_range_is_read_completely,
             writing_a_day_makes_its_month_due_and_a_fold_needs_the_current_token,
+            an_abandoned_fold_is_no_longer_due_until_a_day_of_it_is_written_again,
             a_cells_only_plan_merges_extremes_without_conditions,
+            sums_past_64_bits_stay_exact_integers,
+            a_sum_the_store_cannot_hold_fails_the_whole_commit_and_changes_nothing,
             a_plan_of_the_largest_accepted_size_commits,
             concurrent_commits_of_one_event_apply_it_once,
         );

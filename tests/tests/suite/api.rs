@@ -195,7 +195,7 @@ async fn another_workspace_sees_neither_the_campaign_nor_its_numbers() {
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(
         body,
-        json!({"success": false, "error": {"code": "NOT_FOUND", "message": "campaign c1 not found", "status": 404}})
+        json!({"success": false, "error": {"code": "NOT_FOUND", "message": "campaign c1 not found", "status": 404, "details": {}}})
     );
 
     // The other workspace's own c1 is its own.

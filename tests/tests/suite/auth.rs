@@ -46,6 +46,10 @@ async fn every_kind_of_bad_token_is_401() {
         ("unknown role", hs256(&with(valid.clone(), "role", json!("superuser")))),
         ("malformed workspace", hs256(&with(valid.clone(), "ws", json!("ws main!")))),
         ("RS256 with an unknown kid", rs256(&valid, "some-other-key")),
+        ("issuer as a list", hs256(&with(valid.clone(), "iss", json!([tests::tokens::ISSUER])))),
+        ("empty subject", hs256(&with(valid.clone(), "sub", json!("")))),
+        ("subject with a separator", hs256(&with(valid.clone(), "sub", json!("auth0|x")))),
+        ("workspaces not a list", hs256(&with(valid.clone(), "workspaces", json!("ws-main")))),
         // Algorithm confusion: HS256 signed with the RSA public key as the secret.
         ("HS256 keyed with the public key", hs256_with(&valid, &fixture("rs256-test-jwks.json"))),
     ];
@@ -58,6 +62,35 @@ async fn every_kind_of_bad_token_is_401() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{case}: {body}");
         assert_eq!(body["error"]["code"], "UNAUTHORIZED", "{case}");
     }
+}
+
+#[tokio::test]
+async fn an_unreadable_exp_is_called_invalid_not_missing() {
+    let app = app().await;
+    for exp in [json!(-5), json!(1e20), json!("tomorrow")] {
+        let (status, body) = app.get(STATS, &hs256(&with(claims(WS, "viewer"), "exp", exp.clone()))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{exp}");
+        assert_eq!(body["error"]["message"], "token exp claim is invalid", "{exp}");
+    }
+    let (_, body) = app.get(STATS, &hs256(&without(claims(WS, "viewer"), "exp"))).await;
+    assert_eq!(body["error"]["message"], "token lacks the exp claim");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = app().await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = app
+            .client
+            .get(format!("{}{STATS}", app.base))
+            .header("authorization", format!("{scheme} {}", token(WS, "viewer")))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+    }
+    let basic = app.client.get(format!("{}{STATS}", app.base)).header("authorization", "Basic dTpw").send().await;
+    assert_eq!(basic.expect("GET").status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

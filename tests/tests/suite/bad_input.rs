@@ -21,6 +21,7 @@ fn assert_error(reply: &(StatusCode, Value), status: StatusCode, code: &str) {
     assert_eq!(reply.1["success"], false);
     assert_eq!(reply.1["error"]["code"], code, "{}", reply.1);
     assert_eq!(reply.1["error"]["status"], status.as_u16());
+    assert!(reply.1["error"]["details"].is_object(), "details is always an object: {}", reply.1);
 }
 
 async fn total_attempts(app: &TestApp) -> i64 {
@@ -139,4 +140,90 @@ async fn unknown_routes_and_methods_answer_in_the_envelope() {
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
     );
+}
+
+#[tokio::test]
+async fn a_repeated_key_rejects_that_event_alone_naming_the_key() {
+    let app = app_with_one_call().await;
+    let good = call("dup-0", "2025-03-10T14:00:00Z", "c1", "busy", 1.0).to_string();
+    let repeated = r#"{"id": "dup-1", "type": "call.completed", "occurred_at": "2025-03-10T14:00:00Z",
+        "data": {"call_id": "x", "campaign_id": "c1", "call_type": "outbound", "outcome": "busy",
+                 "duration_s": 1, "duration_s": 1e16}}"#;
+    let body = format!(r#"{{"events": [{good}, {repeated}]}}"#);
+    let (status, reply) = app.post_raw("/api/v1/events", &token(WS, "service"), body.into_bytes()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{reply}");
+    assert_eq!(reply["accepted"], 1);
+    assert_eq!(reply["rejected"][0]["index"], 1);
+    assert_eq!(reply["rejected"][0]["field"], "data.duration_s");
+    assert_eq!(total_attempts(&app).await, 2);
+}
+
+#[tokio::test]
+async fn timestamps_must_be_strict_rfc_3339() {
+    let app = app_with_one_call().await;
+    let events = ["2025-03-10T14:00:00+25:00", "2025-03-10T14:59:60Z", "2025-03-10T14:00:00Z[Europe/Paris]"]
+        .iter()
+        .enumerate()
+        .map(|(i, at)| call(&format!("lenient-{i}"), at, "c1", "busy", 1.0))
+        .collect();
+    let (_, reply) = app.ingest(WS, &batch(events)).await;
+    assert_eq!(reply["accepted"], 0, "{reply}");
+    let fields: Vec<&str> =
+        reply["rejected"].as_array().expect("rejected").iter().map(|r| r["field"].as_str().expect("field")).collect();
+    assert_eq!(fields, vec!["occurred_at"; 3]);
+}
+
+#[tokio::test]
+async fn a_body_not_declared_as_json_is_415_in_the_envelope() {
+    let app = app_with_one_call().await;
+    let body = batch(vec![call("typed", "2025-03-10T14:00:00Z", "c1", "busy", 1.0)]).to_string();
+    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+        let mut request = app.client.post(format!("{}/api/v1/events", app.base)).bearer_auth(token(WS, "service"));
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.body(body.clone()).send().await.expect("POST");
+        let reply = (response.status(), response.json::<Value>().await.unwrap_or(Value::Null));
+        assert_error(&reply, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    assert_eq!(total_attempts(&app).await, 1);
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_read_and_a_gzip_bomb_is_413() {
+    let app = app_with_one_call().await;
+    let post = |body: Vec<u8>, encoding: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/events", app.base))
+            .bearer_auth(token(WS, "service"))
+            .header("content-type", "application/json")
+            .header("content-encoding", encoding)
+            .body(body)
+            .send()
+    };
+    let events = batch(vec![call("zipped", "2025-03-10T14:00:00Z", "c1", "busy", 1.0)]).to_string();
+    let response = post(gzip(events.as_bytes()), "gzip").await.expect("POST");
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+
+    // 64 MiB of spaces inside a JSON array: about 64 KiB on the wire.
+    let mut bomb = b"{\"events\": [".to_vec();
+    bomb.extend(std::iter::repeat_n(b' ', 64 << 20));
+    bomb.extend(b"]}");
+    let compressed = gzip(&bomb);
+    assert!(compressed.len() < 200 * 1024);
+    let response = post(compressed, "gzip").await.expect("POST");
+    let reply = (response.status(), response.json::<Value>().await.unwrap_or(Value::Null));
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE");
+
+    let response = post(events.into_bytes(), "br").await.expect("POST");
+    let reply = (response.status(), response.json::<Value>().await.unwrap_or(Value::Null));
+    assert_error(&reply, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE");
+    assert_eq!(total_attempts(&app).await, 2);
 }

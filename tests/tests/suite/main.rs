@@ -5,5 +5,6 @@ mod auth;
 mod bad_input;
 mod contracts;
 mod exactly_once;
+mod hostile;
 mod payloads;
 mod template;

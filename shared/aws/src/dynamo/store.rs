@@ -13,11 +13,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use domain::WorkspaceId;
 use domain::ports::{CommitError, DueFold, RollupStore, StoreError};
+use domain::rollup::cells::Value as CellValue;
 use domain::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord, Op, Version, merge_cells};
 use domain::time::Bucket;
 use serde_json::{Map, Value};
@@ -94,6 +95,16 @@ fn cell_item_key(ws: &WorkspaceId, cell: &CellKey, shard: u8) -> Item {
     let sk =
         if keys::is_sharded(&cell.bucket) { keys::cell_sk(&cell.bucket, shard) } else { keys::month_sk(&cell.bucket) };
     key(keys::series_pk(ws, &cell.series), sk)
+}
+
+/// A write DynamoDB refused as invalid: out of range when a number outgrew its 38 digits (an
+/// ADD past them is refused, never rounded), else a fault in what this adapter built.
+pub(crate) fn validation_error(message: &str) -> StoreError {
+    if ["overflow", "magnitude", "precision"].iter().any(|word| message.contains(word)) {
+        StoreError::OutOfRange(message.to_owned())
+    } else {
+        corrupt(message)
+    }
 }
 
 fn transaction_is_retryable(reasons: &[Option<&str>]) -> bool {
@@ -204,7 +215,11 @@ impl DynamoStore {
             };
             match error.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
-                    let codes: Vec<Option<&str>> = cancelled.cancellation_reasons().iter().map(|r| r.code()).collect();
+                    let reasons = cancelled.cancellation_reasons();
+                    if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
+                        return Err(validation_error(invalid.message().unwrap_or("a ValidationError")));
+                    }
+                    let codes: Vec<Option<&str>> = reasons.iter().map(|r| r.code()).collect();
                     if !transaction_is_retryable(&codes) {
                         return Ok(Some(codes.into_iter().map(|code| code.map(str::to_owned)).collect()));
                     }
@@ -215,6 +230,9 @@ impl DynamoStore {
                     | TransactWriteItemsError::RequestLimitExceeded(_)
                     | TransactWriteItemsError::ThrottlingException(_),
                 ) => {}
+                Some(invalid) if invalid.code() == Some("ValidationException") => {
+                    return Err(validation_error(invalid.message().unwrap_or("a ValidationException")));
+                }
                 // Timeouts and transport errors included: the SDK has retried them already.
                 _ => return Err(unavailable(DisplayErrorContext(error))),
             }
@@ -233,7 +251,7 @@ impl DynamoStore {
         plan: &'p CommitPlan,
         shard: u8,
     ) -> Result<BTreeSet<(&'p str, Bucket)>, StoreError> {
-        let wanted: Vec<(&CellKey, Vec<(&String, i64)>)> = plan
+        let wanted: Vec<(&CellKey, Vec<(&String, CellValue)>)> = plan
             .cells
             .iter()
             .map(|(cell, cells)| {
@@ -525,6 +543,26 @@ impl RollupStore for DynamoStore {
         let items =
             vec![TransactWriteItem::builder().delete(delete).build(), TransactWriteItem::builder().put(put).build()];
         Ok(self.transact(items).await?.is_none())
+    }
+
+    async fn abandon_fold(&self, fold: &DueFold) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::due(&fold.workspace, &fold.series, &fold.month)))
+            .condition_expression("#token = :token")
+            .expression_attribute_names("#token", "token")
+            .expression_attribute_values(":token", s(&fold.token))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(DisplayErrorContext(error))),
+        }
     }
 
     async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError> {

@@ -1,13 +1,31 @@
 //! Every event type of spec/EVENTS.md. Types whose dashboards come later are validated and stored
 //! now, so later views are derived from what is already stored instead of a re-ingest.
+//!
+//! Every number has a realistic range (README, "The event contract"): a value outside it is a
+//! unit mistake or an attack, and is rejected with the field named. The ranges also bound what
+//! one event adds to a rollup (see [`crate::rollup::cells`]).
 
-use super::schema::{COUNT, EventSchema, Field, Kind, NON_NEGATIVE};
+use super::schema::{EventSchema, Field, Kind};
 
 const NAME: Kind = Kind::Text(200);
 const PHONE: Kind = Kind::Text(40);
-const SCORE: Kind = Kind::Number { min: Some(0.0), max: Some(100.0) };
-const PROBABILITY: Kind = Kind::Number { min: Some(0.0), max: Some(1.0) };
-const SATISFACTION: Kind = Kind::Number { min: Some(1.0), max: Some(5.0) };
+const SCORE: Kind = Kind::Number { min: 0.0, max: 100.0 };
+const PROBABILITY: Kind = Kind::Number { min: 0.0, max: 1.0 };
+const SATISFACTION: Kind = Kind::Number { min: 1.0, max: 5.0 };
+const PERCENT: Kind = Kind::Number { min: 0.0, max: 100.0 };
+/// A duration of one call, session or step: at most a day.
+const DURATION_S: Kind = Kind::Number { min: 0.0, max: 86_400.0 };
+const DURATION_MS: Kind = Kind::Number { min: 0.0, max: 86_400_000.0 };
+/// Money flowing in one event (spend, revenue, a payment, a price): at most 1,000,000 in the
+/// currency's unit, 10^12 micros.
+const MONEY: Kind = Kind::Number { min: 0.0, max: 1e6 };
+/// A budget or a property deal: at most 10^9 in the currency's unit.
+const LARGE_MONEY: Kind = Kind::Number { min: 0.0, max: 1e9 };
+/// Impressions, clicks, conversions, seats: at most 10^9 per event.
+const COUNT: Kind = Kind::Integer { min: 0, max: 1_000_000_000 };
+const CREDITS: Kind = Kind::Number { min: 0.0, max: 1e9 };
+const DAYS: Kind = Kind::Integer { min: 0, max: 3_650 };
+const STEPS: Kind = Kind::Integer { min: 0, max: 10_000 };
 
 pub const CONTACT_STATES: &[&str] = &["pending", "in_progress", "completed", "refused", "not_reached", "excluded"];
 /// Call outcomes that dashboards name; others are valid tokens and count as `other`.
@@ -23,7 +41,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("plan", Kind::Text(100)),
             Field::opt("seats", COUNT),
             Field::opt("seats_used", COUNT),
-            Field::opt("credits_total", NON_NEGATIVE),
+            Field::opt("credits_total", CREDITS),
             Field::opt("credits_reset_date", Kind::Date),
             Field::opt("timezone", Kind::TimeZone),
         ],
@@ -49,7 +67,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("kind", Kind::OneOf(&["ai", "human"])),
             Field::opt("owner_user_id", Kind::Id),
             Field::opt("status", Kind::OneOf(&["active", "training", "learning", "paused"])),
-            Field::opt("training_level", NON_NEGATIVE),
+            Field::opt("training_level", PERCENT),
             Field::opt("personality_type", Kind::Text(100)),
             Field::opt("working_hours", Kind::Object),
         ],
@@ -61,9 +79,10 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("name", NAME),
             Field::opt("kind", Kind::OneOf(&["ads", "survey"])),
             Field::opt("owner_user_id", Kind::Id),
-            Field::opt("budget", NON_NEGATIVE),
-            Field::opt("target_cpa", NON_NEGATIVE),
-            Field::opt("target_roas", NON_NEGATIVE),
+            Field::opt("budget", LARGE_MONEY),
+            Field::opt("target_cpa", MONEY),
+            // Revenue per unit of spend.
+            Field::opt("target_roas", Kind::Number { min: 0.0, max: 1_000.0 }),
             Field::opt("starts_on", Kind::Date),
             Field::opt("ends_on", Kind::Date),
             Field::opt("status", Kind::Token),
@@ -89,8 +108,8 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("email", Kind::Text(320)),
             Field::opt("source", Kind::Token),
             Field::opt("segment", Kind::Token),
-            Field::opt("budget", NON_NEGATIVE),
-            Field::opt("timeline_days", COUNT),
+            Field::opt("budget", LARGE_MONEY),
+            Field::opt("timeline_days", DAYS),
             Field::opt("agent_id", Kind::Id),
             Field::opt("attributes", Kind::Object),
         ],
@@ -101,7 +120,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::req("subscription_id", Kind::Id),
             Field::req("user_id", Kind::Id),
             Field::opt("plan_name", Kind::Text(100)),
-            Field::opt("plan_price", NON_NEGATIVE),
+            Field::opt("plan_price", MONEY),
             Field::opt("interval", Kind::OneOf(&["month", "year"])),
             Field::opt("status", Kind::OneOf(&["active", "inactive", "cancelled", "past_due"])),
             Field::opt("current_period_start", Kind::Timestamp),
@@ -129,16 +148,16 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("audience", NAME),
             Field::req("impressions", COUNT),
             Field::req("clicks", COUNT),
-            Field::req("spend", NON_NEGATIVE),
+            Field::req("spend", MONEY),
             Field::req("conversions", COUNT),
-            Field::req("revenue", NON_NEGATIVE),
+            Field::req("revenue", MONEY),
         ],
     },
     EventSchema {
         name: "user.session",
         fields: &[
             Field::req("user_id", Kind::Id),
-            Field::opt("duration_s", NON_NEGATIVE),
+            Field::opt("duration_s", DURATION_S),
             Field::opt("kind", Kind::OneOf(&["login", "session"])),
         ],
     },
@@ -147,7 +166,7 @@ pub const CATALOG: &[EventSchema] = &[
         fields: &[
             Field::req("payment_id", Kind::Id),
             Field::req("user_id", Kind::Id),
-            Field::req("amount", NON_NEGATIVE),
+            Field::req("amount", MONEY),
             Field::opt("currency", Kind::Text(3)),
             Field::req("status", Kind::OneOf(&["paid", "pending", "failed", "refunded"])),
             Field::opt("description", Kind::Text(500)),
@@ -165,7 +184,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("phone_number", PHONE),
             Field::req("call_type", Kind::OneOf(&["inbound", "outbound"])),
             Field::req("outcome", Kind::Token),
-            Field::req("duration_s", NON_NEGATIVE),
+            Field::req("duration_s", DURATION_S),
             Field::opt("customer_response", Kind::Text(2000)),
             Field::opt("satisfaction", SATISFACTION),
         ],
@@ -208,8 +227,8 @@ pub const CATALOG: &[EventSchema] = &[
             Field::req("agent_id", Kind::Id),
             Field::opt("user_id", Kind::Id),
             Field::req("success", Kind::Bool),
-            Field::req("duration_ms", NON_NEGATIVE),
-            Field::opt("credits", NON_NEGATIVE),
+            Field::req("duration_ms", DURATION_MS),
+            Field::opt("credits", CREDITS),
             Field::opt("error_code", Kind::Text(100)),
             Field::opt("satisfaction", SATISFACTION),
         ],
@@ -218,8 +237,8 @@ pub const CATALOG: &[EventSchema] = &[
         name: "api.request",
         fields: &[
             Field::opt("route", NAME),
-            Field::req("status", Kind::Integer { min: Some(100), max: Some(599) }),
-            Field::req("latency_ms", NON_NEGATIVE),
+            Field::req("status", Kind::Integer { min: 100, max: 599 }),
+            Field::req("latency_ms", DURATION_MS),
         ],
     },
     EventSchema {
@@ -249,7 +268,7 @@ pub const CATALOG: &[EventSchema] = &[
         name: "ml.prediction",
         fields: &[
             Field::req("model_id", Kind::Id),
-            Field::req("latency_ms", NON_NEGATIVE),
+            Field::req("latency_ms", DURATION_MS),
             Field::opt("lead_id", Kind::Id),
             Field::opt("score", SCORE),
             Field::opt("error", Kind::Text(500)),
@@ -267,8 +286,8 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("name", NAME),
             Field::req("type", Kind::Token),
             Field::req("status", Kind::OneOf(&["active", "paused", "completed", "failed"])),
-            Field::opt("current_step", COUNT),
-            Field::opt("total_steps", COUNT),
+            Field::opt("current_step", STEPS),
+            Field::opt("total_steps", STEPS),
             Field::opt("step_name", NAME),
             Field::opt("started_at", Kind::Timestamp),
             Field::opt("completed_at", Kind::Timestamp),
@@ -281,17 +300,13 @@ pub const CATALOG: &[EventSchema] = &[
         fields: &[
             Field::req("run_id", Kind::Id),
             Field::req("step", NAME),
-            Field::req("duration_s", NON_NEGATIVE),
+            Field::req("duration_s", DURATION_S),
             Field::opt("status", Kind::Token),
         ],
     },
     EventSchema {
         name: "deal.closed",
-        fields: &[
-            Field::req("lead_id", Kind::Id),
-            Field::req("amount", NON_NEGATIVE),
-            Field::opt("agent_id", Kind::Id),
-        ],
+        fields: &[Field::req("lead_id", Kind::Id), Field::req("amount", LARGE_MONEY), Field::opt("agent_id", Kind::Id)],
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The ingest contract (spec/EVENTS.md): parsing and validating events into [`ValidEvent`]s.
 
 pub mod catalog;
+mod json;
 pub mod schema;
 
 use jiff::{SignedDuration, Timestamp};
@@ -8,7 +9,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use catalog::{CATALOG, schema};
-pub use schema::{EventSchema, FieldError, Kind, is_valid_id};
+pub use json::parse_event_json;
+pub use schema::{EventSchema, FieldError, Kind, TIMESTAMP_RULE, is_valid_id, parse_timestamp};
 
 /// Limits on single events; batch limits live with the route.
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +67,10 @@ impl ValidEvent {
 
 /// Validates one event of a request body. `now` is the server clock.
 pub fn validate_event(raw: Value, now: Timestamp, limits: &EventLimits) -> Result<ValidEvent, FieldError> {
-    if !raw.is_object() {
-        return Err(FieldError::new("event", "must be an object"));
-    }
     let body = raw.to_string();
-    let Value::Object(mut event) = raw else { unreachable!("checked above") };
+    let Value::Object(mut event) = raw else {
+        return Err(FieldError::new("event", "must be an object"));
+    };
     if body.len() > limits.max_event_bytes {
         return Err(FieldError::new("event", format!("is larger than {} bytes", limits.max_event_bytes)));
     }
@@ -88,9 +89,9 @@ pub fn validate_event(raw: Value, now: Timestamp, limits: &EventLimits) -> Resul
         Some(_) => return Err(FieldError::new("type", "must be a string")),
     };
     let occurred_at = match event.get("occurred_at") {
-        Some(Value::String(text)) => text
-            .parse::<Timestamp>()
-            .map_err(|_| FieldError::new("occurred_at", "must be an RFC 3339 timestamp with an offset"))?,
+        Some(Value::String(text)) => {
+            parse_timestamp(text).ok_or_else(|| FieldError::new("occurred_at", TIMESTAMP_RULE))?
+        }
         None | Some(Value::Null) => return Err(FieldError::new("occurred_at", "is required")),
         Some(_) => return Err(FieldError::new("occurred_at", "must be a string")),
     };
@@ -108,7 +109,7 @@ pub fn validate_event(raw: Value, now: Timestamp, limits: &EventLimits) -> Resul
         None | Some(Value::Null) => return Err(FieldError::new("data", "is required")),
         Some(_) => return Err(FieldError::new("data", "must be an object")),
     };
-    let hash = content_hash(schema.name, occurred_at, &data);
+    let hash = content_hash(schema.name, occurred_at, &data)?;
     Ok(ValidEvent { id, schema, occurred_at, data, body, hash })
 }
 
@@ -119,14 +120,15 @@ pub fn is_valid_event_id(id: &str) -> bool {
 }
 
 /// serde_json maps are ordered by key, so equal data serialises to equal bytes.
-fn content_hash(type_name: &str, occurred_at: Timestamp, data: &Map<String, Value>) -> String {
+fn content_hash(type_name: &str, occurred_at: Timestamp, data: &Map<String, Value>) -> Result<String, FieldError> {
+    let data = serde_json::to_vec(data).map_err(|error| FieldError::new("data", error.to_string()))?;
     let mut digest = Sha256::new();
     digest.update(type_name.as_bytes());
     digest.update(b"\n");
     digest.update(occurred_at.to_string().as_bytes());
     digest.update(b"\n");
-    digest.update(serde_json::to_vec(data).expect("a JSON map serialises"));
-    hex::encode(digest.finalize())
+    digest.update(data);
+    Ok(hex::encode(digest.finalize()))
 }
 
 #[cfg(test)]
@@ -200,6 +202,79 @@ mod tests {
         for (raw, field) in cases {
             let error = validate_event(raw.clone(), now(), &limits).expect_err(&raw.to_string());
             assert_eq!(error.field, field, "{raw}: {}", error.message);
+        }
+    }
+
+    #[test]
+    fn occurred_at_must_be_strict_rfc_3339() {
+        let at = |text: &str| {
+            let raw = json!({"id": "e", "type": "call.completed", "occurred_at": text, "data": valid_call_data()});
+            validate_event(raw, now(), &EventLimits::default()).map(|event| event.occurred_at.to_string())
+        };
+        for accepted in ["2025-01-15T10:00:00Z", "2025-01-15t10:00:00.123456789z", "2025-01-15T11:30:00+01:30"] {
+            assert!(at(accepted).is_ok(), "{accepted}");
+        }
+        assert_eq!(at("2025-01-15T09:00:00-01:00"), Ok("2025-01-15T10:00:00Z".to_owned()));
+        for refused in [
+            "2025-01-15T10:00:00+25:00",
+            "2025-01-15T10:00:00+24:00",
+            "2025-01-15T10:59:60Z",
+            "2025-01-15T10:00:00Z[Europe/Paris]",
+            "2025-01-15T10:00:00+01:00[Europe/Paris]",
+            "2025-02-30T10:00:00Z",
+            "2025-01-15T10:00Z",
+            "2025-01-15 10:00:00Z",
+            "2025-01-15T10:00:00",
+            "2025-01-15T10:00:00.Z",
+            "2025-01-15T10:00:00.1234567890Z",
+            "+2025-01-15T10:00:00Z",
+        ] {
+            assert_eq!(at(refused).map_err(|e| e.field), Err("occurred_at".to_owned()), "{refused}");
+        }
+    }
+
+    #[test]
+    fn numbers_outside_their_realistic_range_are_refused_naming_the_field() {
+        let limits = EventLimits::default();
+        let cases = [
+            (
+                "call.completed",
+                json!({"call_id": "c", "call_type": "inbound", "outcome": "busy", "duration_s": 1e16}),
+                "data.duration_s",
+            ),
+            (
+                "call.completed",
+                json!({"call_id": "c", "call_type": "inbound", "outcome": "busy", "duration_s": 86_400.5}),
+                "data.duration_s",
+            ),
+            (
+                "ad.delivery",
+                json!({"campaign_id": "a", "impressions": 1, "clicks": 1, "spend": 1e12, "conversions": 0, "revenue": 0}),
+                "data.spend",
+            ),
+            (
+                "ad.delivery",
+                json!({"campaign_id": "a", "impressions": 10_000_000_000u64, "clicks": 1, "spend": 1, "conversions": 0, "revenue": 0}),
+                "data.impressions",
+            ),
+            (
+                "ad.delivery",
+                json!({"campaign_id": "a", "impressions": u64::MAX, "clicks": 1, "spend": 1, "conversions": 0, "revenue": 0}),
+                "data.impressions",
+            ),
+            (
+                "ad.delivery",
+                json!({"campaign_id": "a", "impressions": 1.5, "clicks": 1, "spend": 1, "conversions": 0, "revenue": 0}),
+                "data.impressions",
+            ),
+            ("agent.execution", json!({"agent_id": "a", "success": true, "duration_ms": -1}), "data.duration_ms"),
+            ("deal.closed", json!({"lead_id": "l", "amount": 2e9}), "data.amount"),
+        ];
+        for (kind, data, field) in cases {
+            let raw = json!({"id": "e", "type": kind, "occurred_at": "2025-01-15T10:00:00Z", "data": data});
+            let error = validate_event(raw, now(), &limits).expect_err(field);
+            assert_eq!(error.field, field, "{}", error.message);
+            assert!(error.message.contains("between"), "{}", error.message);
         }
     }
 

@@ -16,18 +16,19 @@ pub enum Kind {
     OneOf(&'static [&'static str]),
     /// A lowercase word of an open vocabulary: `[a-z0-9_]{1,40}`.
     Token,
-    /// A finite number within optional bounds.
+    /// A finite number within bounds. Every number has both: a realistic range catches unit
+    /// mistakes and keeps every rollup contribution small (see [`crate::rollup::cells`]).
     Number {
-        min: Option<f64>,
-        max: Option<f64>,
+        min: f64,
+        max: f64,
     },
-    /// A whole number within optional bounds.
+    /// A whole number within bounds.
     Integer {
-        min: Option<i64>,
-        max: Option<i64>,
+        min: i64,
+        max: i64,
     },
     Bool,
-    /// RFC 3339 with an offset.
+    /// RFC 3339 with an offset ([`parse_timestamp`]).
     Timestamp,
     /// `YYYY-MM-DD`.
     Date,
@@ -54,10 +55,6 @@ impl Field {
         Field { name, kind, required: false }
     }
 }
-
-/// Shorthands for the catalog.
-pub const NON_NEGATIVE: Kind = Kind::Number { min: Some(0.0), max: None };
-pub const COUNT: Kind = Kind::Integer { min: Some(0), max: None };
 
 /// The schema of one event type.
 #[derive(Debug)]
@@ -149,18 +146,20 @@ fn check(kind: Kind, value: &mut Value) -> Result<(), String> {
             Some(text) if is_token(text) => Ok(()),
             _ => Err("must be a lowercase word of 1 to 40 characters of a-z, 0-9 and _".into()),
         },
-        Kind::Number { min, max } => {
-            let number = value.as_f64().filter(|n| n.is_finite()).ok_or("must be a number")?;
-            bounds(number, min, max)
-        }
-        Kind::Integer { min, max } => {
-            let number = value.as_i64().ok_or("must be a whole number")?;
-            bounds(number as f64, min.map(|m| m as f64), max.map(|m| m as f64))
-        }
+        Kind::Number { min, max } => match value.as_f64() {
+            Some(number) if number.is_finite() && (min..=max).contains(&number) => Ok(()),
+            Some(_) => Err(format!("must be between {min} and {max}")),
+            None => Err("must be a number".into()),
+        },
+        Kind::Integer { min, max } => match value.as_i64() {
+            Some(number) if (min..=max).contains(&number) => Ok(()),
+            _ if value.is_number() => Err(format!("must be a whole number between {min} and {max}")),
+            _ => Err("must be a whole number".into()),
+        },
         Kind::Bool => value.as_bool().map(|_| ()).ok_or_else(|| "must be true or false".into()),
-        Kind::Timestamp => match value.as_str().map(str::parse::<Timestamp>) {
-            Some(Ok(_)) => Ok(()),
-            _ => Err("must be an RFC 3339 timestamp with an offset".into()),
+        Kind::Timestamp => match value.as_str().and_then(parse_timestamp) {
+            Some(_) => Ok(()),
+            None => Err(TIMESTAMP_RULE.into()),
         },
         Kind::Date => match value.as_str().map(str::parse::<Date>) {
             Some(Ok(_)) => Ok(()),
@@ -175,11 +174,50 @@ fn check(kind: Kind, value: &mut Value) -> Result<(), String> {
     }
 }
 
-fn bounds(number: f64, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
-    match (min, max) {
-        (Some(min), Some(max)) if !(min..=max).contains(&number) => Err(format!("must be between {min} and {max}")),
-        (Some(min), None) if number < min => Err(format!("must be at least {min}")),
-        (None, Some(max)) if number > max => Err(format!("must be at most {max}")),
-        _ => Ok(()),
+pub const TIMESTAMP_RULE: &str = "must be an RFC 3339 timestamp with an offset, such as 2025-01-15T10:00:00Z";
+
+/// Parses a strict RFC 3339 timestamp: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`, with
+/// hours 00-23 (offsets too), no leap second and no suffix. jiff alone is more lenient (offsets
+/// up to 25 hours, `:60`, RFC 9557 `[zone]` annotations), which would let two spellings of
+/// impossible instants in.
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = bytes.get(range)?;
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let at = |index: usize, allowed: &[u8]| bytes.get(index).is_some_and(|b| allowed.contains(b));
+    let shape = digits(0..4).is_some()
+        && at(4, b"-")
+        && digits(5..7).is_some()
+        && at(7, b"-")
+        && digits(8..10).is_some()
+        && at(10, b"Tt")
+        && digits(11..13)? <= 23
+        && at(13, b":")
+        && digits(14..16)? <= 59
+        && at(16, b":")
+        && digits(17..19)? <= 59;
+    if !shape {
+        return None;
     }
+    let mut rest = &bytes[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let len = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=9).contains(&len) {
+            return None;
+        }
+        rest = &fraction[len..];
+    }
+    let offset_ok = match rest {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            let number =
+                |a: &u8, b: &u8| (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'));
+            number(h1, h2).is_some_and(|h| h <= 23) && number(m1, m2).is_some_and(|m| m <= 59)
+        }
+        _ => false,
+    };
+    // The grammar is checked; jiff checks the calendar (February 30th) and converts.
+    if offset_ok { text.parse().ok() } else { None }
 }

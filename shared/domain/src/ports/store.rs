@@ -17,6 +17,19 @@ pub enum StoreError {
     /// Stored data could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A write would take a value outside what the store holds (a sum beyond 128 bits, or beyond
+    /// DynamoDB's 38 digits). The catalog's bounds make this unreachable; a store refuses such a
+    /// write rather than change the value's type.
+    #[error("value out of range: {0}")]
+    OutOfRange(String),
+}
+
+impl StoreError {
+    /// Whether trying again later may succeed (the service was down, slow, throttling, or busy
+    /// with concurrent writers), as opposed to a fault in the data.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Contention(_))
+    }
 }
 
 /// Why a commit applied nothing.
@@ -51,7 +64,9 @@ pub struct DueFold {
 ///   a plan: either all apply or none do. It applies nothing and returns
 ///   [`CommitError::Duplicates`] naming *every* event id of the plan already stored, or
 ///   [`CommitError::StaleEntities`] naming every entity whose stored version is not the write's
-///   `expected` version. Additive fields add to stored values (absent = 0).
+///   `expected` version. Additive fields add to stored values (absent = 0); a sum the store
+///   cannot hold fails the whole commit with [`StoreError::OutOfRange`], never changing the
+///   stored value's type or precision.
 /// - Min/max fields (see [`crate::rollup::Op`]) merge with stored values. They are idempotent, so
 ///   a store may apply them after the atomic part, but must apply them before `commit` returns
 ///   `Ok`. A plan with no events and no entities applies only its cells and cannot conflict.
@@ -95,6 +110,11 @@ pub trait RollupStore: Send + Sync {
     /// Stores `cells` as the month's folded value and clears the due mark, only if the mark
     /// still carries `fold.token`; returns whether it did. A false return leaves the month due.
     async fn complete_fold(&self, fold: &DueFold, cells: &Cells) -> Result<bool, StoreError>;
+
+    /// Clears the month's due mark without storing a fold, only if the mark still carries
+    /// `fold.token`; returns whether it did. The month keeps whatever was stored before. For a
+    /// month whose data cannot be folded: a later write to one of its days makes it due again.
+    async fn abandon_fold(&self, fold: &DueFold) -> Result<bool, StoreError>;
 
     /// Every cell of a workspace. For verification and backfills; never on a request path.
     async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError>;

@@ -1,7 +1,10 @@
 //! Rollup cells: named integer fields of one (series, bucket) item, and how they merge.
 //!
 //! Values are integers (money in micros, durations in milliseconds) so that sums are exact and do
-//! not depend on the order events arrive in.
+//! not depend on the order events arrive in. They are 128-bit: the event catalog bounds what one
+//! event adds to at most [`MAX_CONTRIBUTION`] (10^15), so even 10^20 events, more than any store
+//! holds, sum to under 10^35, inside both `i128` and DynamoDB's 38 digits. Merges saturate rather
+//! than wrap or panic, and stores refuse a sum they cannot hold instead of changing its type.
 
 use std::collections::BTreeMap;
 
@@ -27,11 +30,20 @@ impl Op {
         }
     }
 
-    pub fn merge(self, a: i64, b: i64) -> i64 {
+    pub fn merge(self, a: Value, b: Value) -> Value {
         match self {
             Op::Add => a.saturating_add(b),
             Op::Min => a.min(b),
             Op::Max => a.max(b),
+        }
+    }
+
+    /// [`Op::merge`], or `None` where a sum would leave the `i128` range: what stores use, so that
+    /// they fail loudly instead of saturating.
+    pub fn checked_merge(self, a: Value, b: Value) -> Option<Value> {
+        match self {
+            Op::Add => a.checked_add(b),
+            Op::Min | Op::Max => Some(self.merge(a, b)),
         }
     }
 
@@ -41,8 +53,15 @@ impl Op {
     }
 }
 
+/// A field's value.
+pub type Value = i128;
+
+/// The most one event contributes to one field, in absolute value (checked against the catalog's
+/// bounds by a test of `series`).
+pub const MAX_CONTRIBUTION: Value = 1_000_000_000_000_000;
+
 /// The fields of one item.
-pub type Cells = BTreeMap<String, i64>;
+pub type Cells = BTreeMap<String, Value>;
 
 /// Merges `from` into `into`, field by field.
 pub fn merge_cells(into: &mut Cells, from: &Cells) {
@@ -74,7 +93,7 @@ pub struct CellUpdates {
 }
 
 impl CellUpdates {
-    pub fn add(&mut self, key: &CellKey, field: &str, value: i64) {
+    pub fn add(&mut self, key: &CellKey, field: &str, value: Value) {
         let cells = match self.items.get_mut(key) {
             Some(cells) => cells,
             None => self.items.entry(key.clone()).or_default(),

@@ -72,7 +72,7 @@ impl Rules {
                 if let Some((series, state)) = gauge_slot(gauge, &incoming) {
                     let key = CellKey::new(series, Bucket::Current);
                     cells.add(&key, &field::state(&state), 1);
-                    cells.add(&key, field::LATEST, event.occurred_at.as_millisecond());
+                    cells.add(&key, field::LATEST, event.occurred_at.as_millisecond().into());
                 }
             }
             written.entry(key.clone()).or_insert_with(|| snapshot.get(&key).map(|record| record.version.clone()));
@@ -229,7 +229,7 @@ mod tests {
         event(id, at, "contact.state_changed", json!({"campaign_id": "c1", "contact_id": "p1", "state": state}))
     }
 
-    fn gauge(plan: &CommitPlan) -> Vec<(String, i64)> {
+    fn gauge(plan: &CommitPlan) -> Vec<(String, i128)> {
         let key = CellKey::new("contact_states|c1", Bucket::Current);
         plan.cells
             .get(&key)

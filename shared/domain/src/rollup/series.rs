@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::cells::Value as CellValue;
 use crate::events::ValidEvent;
 use crate::events::catalog::CALL_OUTCOMES;
 use crate::time::Grain;
@@ -82,7 +83,7 @@ impl SeriesDef {
     }
 
     /// The fields this event adds to every bucket it lands in.
-    pub fn contributions(&self, event: &ValidEvent) -> Vec<(String, i64)> {
+    pub fn contributions(&self, event: &ValidEvent) -> Vec<(String, CellValue)> {
         let mut fields = Vec::with_capacity(self.measures.len() + 1);
         for measure in self.measures {
             match *measure {
@@ -108,7 +109,9 @@ impl SeriesDef {
                         fields.push((field::max(name), scaled(number, scale)));
                     }
                 }
-                Measure::Latest => fields.push((field::LATEST.to_owned(), event.occurred_at.as_millisecond())),
+                Measure::Latest => {
+                    fields.push((field::LATEST.to_owned(), CellValue::from(event.occurred_at.as_millisecond())))
+                }
             }
         }
         fields
@@ -120,9 +123,10 @@ pub fn kept_at(field_name: &str, grain: Grain) -> bool {
     field_name != field::LATEST || grain == Grain::Total
 }
 
-/// `number` in units of 1/`scale`, rounded to the nearest.
-pub fn scaled(number: f64, scale: i64) -> i64 {
-    (number * scale as f64).round() as i64
+/// `number` in units of 1/`scale`, rounded to the nearest. The catalog bounds `number`, so this
+/// is exact to the unit and far inside the range (a cast from `f64` saturates in any case).
+pub fn scaled(number: f64, scale: i64) -> CellValue {
+    (number * scale as f64).round() as CellValue
 }
 
 pub const MILLI: i64 = 1_000;
@@ -167,7 +171,8 @@ pub const SERIES: &[SeriesDef] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{EventLimits, validate_event};
+    use crate::events::{EventLimits, Kind, validate_event};
+    use crate::rollup::cells::MAX_CONTRIBUTION;
     use serde_json::json;
 
     #[test]
@@ -185,6 +190,33 @@ mod tests {
             }
             for field in fields {
                 assert!(schema.field(field).is_some(), "{}: {} has no field {field}", series.name, schema.name);
+            }
+        }
+    }
+
+    /// The largest magnitude a field of `schema` may hold, if it is a number.
+    fn bound(schema: &crate::events::EventSchema, name: &str) -> f64 {
+        match schema.field(name).map(|field| field.kind) {
+            Some(Kind::Number { min, max }) => min.abs().max(max.abs()),
+            Some(Kind::Integer { min, max }) => (min.unsigned_abs().max(max.unsigned_abs())) as f64,
+            other => panic!("{}.{name} is not a number: {other:?}", schema.name),
+        }
+    }
+
+    #[test]
+    fn no_event_contributes_more_than_the_bound_that_keeps_sums_exact() {
+        for series in SERIES {
+            let schema = crate::events::schema(series.source).expect("source type");
+            for measure in series.measures {
+                let largest = match *measure {
+                    Measure::Sum { field, scale } | Measure::MinMax { field, scale } => {
+                        bound(schema, field) * scale as f64
+                    }
+                    Measure::Count | Measure::CountBy { .. } => 1.0,
+                    // Unix milliseconds until the year 10000.
+                    Measure::Latest => 253_402_300_800_000.0,
+                };
+                assert!(largest <= MAX_CONTRIBUTION as f64, "{}: {measure:?} may add {largest}", series.name);
             }
         }
     }

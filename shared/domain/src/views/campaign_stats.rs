@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{CacheStatus, Meta, Source, ratio, timestamp_from_millis, unscaled};
+use super::{CacheStatus, Meta, Source, count, ratio, timestamp_from_millis, unscaled};
 use crate::WorkspaceId;
 use crate::ports::{RollupStore, StoreError};
 use crate::rollup::entities::workspace_time_zone;
@@ -109,7 +109,7 @@ pub struct DayPoint {
 
 impl ContactCounts {
     fn from_gauge(cells: Option<&Cells>) -> ContactCounts {
-        let get = |state: &str| cells.and_then(|c| c.get(&field::state(state))).copied().unwrap_or(0);
+        let get = |state: &str| count(cells.and_then(|c| c.get(&field::state(state))).copied().unwrap_or(0));
         let mut counts = ContactCounts {
             total: 0,
             pending: get("pending"),
@@ -131,7 +131,7 @@ impl ContactCounts {
 
 impl CallCounts {
     fn from_cells(cells: Option<&Cells>) -> CallCounts {
-        let get = |name: &str| cells.and_then(|c| c.get(name)).copied().unwrap_or(0);
+        let get = |name: &str| count(cells.and_then(|c| c.get(name)).copied().unwrap_or(0));
         let outcome = |value: &str| get(&field::count_by("outcome", value));
         let mut counts = CallCounts {
             total_attempts: get(field::COUNT),
@@ -160,9 +160,9 @@ impl DurationStats {
     fn from_cells(cells: Option<&Cells>, attempts: i64) -> DurationStats {
         let get = |name: String| cells.and_then(|c| c.get(&name)).copied();
         let total = get(field::sum("duration_s")).unwrap_or(0);
-        let seconds = |millis: Option<i64>| millis.filter(|_| attempts > 0).map(|ms| unscaled(ms, MILLI));
+        let seconds = |millis: Option<i128>| millis.filter(|_| attempts > 0).map(|ms| unscaled(ms, MILLI));
         DurationStats {
-            average_seconds: (attempts > 0).then(|| unscaled(total / attempts, MILLI)),
+            average_seconds: (attempts > 0).then(|| unscaled(total / i128::from(attempts), MILLI)),
             min_seconds: seconds(get(field::min("duration_s"))),
             max_seconds: seconds(get(field::max("duration_s"))),
             total_seconds: unscaled(total, MILLI),

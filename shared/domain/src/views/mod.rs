@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::WorkspaceId;
 use crate::ports::{RollupStore, StoreError};
 use crate::rollup::EntityKey;
+use crate::rollup::cells::Value as CellValue;
 
 /// Where a response came from (spec/API.md: every response may carry it).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -38,6 +39,12 @@ pub enum Source {
     Live,
 }
 
+/// A stored count as a JSON integer. Counts grow by one per event, so they never come near
+/// `i64::MAX`; saturate rather than wrap should one ever be corrupt.
+pub fn count(value: CellValue) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+}
+
 /// `part / whole` rounded to 4 decimals; 0 when `whole` is 0.
 pub fn ratio(part: i64, whole: i64) -> f64 {
     if whole == 0 { 0.0 } else { round_to(part as f64 / whole as f64, 4) }
@@ -49,12 +56,12 @@ pub fn round_to(value: f64, decimals: i32) -> f64 {
 }
 
 /// A field stored in units of 1/`scale`, back in whole units, rounded to 3 decimals.
-pub fn unscaled(value: i64, scale: i64) -> f64 {
+pub fn unscaled(value: CellValue, scale: i64) -> f64 {
     round_to(value as f64 / scale as f64, 3)
 }
 
-pub fn timestamp_from_millis(millis: i64) -> Option<Timestamp> {
-    Timestamp::from_millisecond(millis).ok()
+pub fn timestamp_from_millis(millis: CellValue) -> Option<Timestamp> {
+    Timestamp::from_millisecond(i64::try_from(millis).ok()?).ok()
 }
 
 /// The workspace's IANA zone (UTC until a `workspace.upserted` sets one).

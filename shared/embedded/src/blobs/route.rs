@@ -29,7 +29,7 @@ pub(super) fn routes(folder: BlobFolder) -> Router {
 }
 
 fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    let error = json!({"code": code, "message": message, "status": status.as_u16()});
+    let error = json!({"code": code, "message": message, "status": status.as_u16(), "details": {}});
     (status, axum::Json(json!({"success": false, "error": error}))).into_response()
 }
 

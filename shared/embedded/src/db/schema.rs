@@ -8,7 +8,7 @@ use super::unavailable;
 
 /// Step `i` brings a file from version `i` to `i + 1`. Append only: a shipped step never changes,
 /// since files in the wild already ran it.
-const MIGRATIONS: &[&str] = &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS];
+const MIGRATIONS: &[&str] = &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS, V3_WIDE_CELL_VALUES];
 
 const V1_ENGINE: &str = "
 -- Each stored event is its own exactly-once marker: (ws, id) is unique.
@@ -85,6 +85,27 @@ CREATE TABLE IF NOT EXISTS connections (
 ) WITHOUT ROWID;
 ";
 
+const V3_WIDE_CELL_VALUES: &str = "
+-- Cell values are 128-bit (see cell_values.rs): INTEGER while they fit 64 bits, decimal TEXT
+-- beyond, in a column without type affinity so that SQLite converts neither. A sum a build before
+-- this one let overflow into a REAL is kept as text that no longer reads as a number, so it fails
+-- loudly where it is read instead of silently counting as something.
+CREATE TABLE cells_v3 (
+    ws     TEXT NOT NULL,
+    series TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    field  TEXT NOT NULL,
+    value  NOT NULL CHECK (typeof(value) IN ('integer', 'text')),
+    PRIMARY KEY (ws, series, bucket, field)
+) WITHOUT ROWID;
+INSERT INTO cells_v3 (ws, series, bucket, field, value)
+    SELECT ws, series, bucket, field,
+           CASE typeof(value) WHEN 'integer' THEN value ELSE 'overflowed: ' || value END
+    FROM cells;
+DROP TABLE cells;
+ALTER TABLE cells_v3 RENAME TO cells;
+";
+
 /// Brings the database to the newest schema. One immediate transaction, so two processes
 /// opening the same old file do not both run a step.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -140,6 +161,34 @@ mod tests {
             [],
         )
         .expect("the connections table exists");
+    }
+
+    #[test]
+    fn a_version_2_file_keeps_its_cells_and_a_sum_that_overflowed_into_a_real_reads_as_corrupt() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(V1_ENGINE).expect("v1");
+            conn.execute_batch(V2_QUEUE_AND_CONNECTIONS).expect("v2");
+            conn.execute_batch(
+                "INSERT INTO cells VALUES ('ws1', 's', 't', 'count', 7);
+                 INSERT INTO cells VALUES ('ws1', 's', 't', 'sum.duration_s', 9223372036854775807);
+                 UPDATE cells SET value = value + 1 WHERE field = 'sum.duration_s';",
+            )
+            .expect("a v2 file with an overflowed sum");
+            conn.pragma_update(None, "user_version", 2).expect("version 2");
+        }
+        drop(Db::open(&path).expect("open and migrate"));
+        let conn = Connection::open(&path).expect("reopen");
+        let rows: Vec<(String, String)> = conn
+            .prepare("SELECT field, typeof(value) || ':' || value FROM cells ORDER BY field")
+            .and_then(|mut stmt| stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect())
+            .expect("cells");
+        assert_eq!(rows[0], ("count".to_owned(), "integer:7".to_owned()));
+        assert!(rows[1].1.starts_with("text:overflowed: 9.2"), "{:?}", rows[1]);
+        let real = conn.execute("INSERT INTO cells VALUES ('ws1', 's', 't', 'x', 1.5)", []);
+        assert!(real.is_err(), "a REAL can no longer be stored");
     }
 
     #[test]

@@ -11,10 +11,11 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use domain::WorkspaceId;
+use domain::events::is_valid_id;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::ApiError;
 
@@ -117,15 +118,6 @@ impl std::fmt::Debug for Authenticator {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct Claims {
-    sub: String,
-    ws: String,
-    role: String,
-    #[serde(default)]
-    workspaces: Vec<String>,
-}
-
 impl Authenticator {
     pub fn new(config: AuthConfig) -> Result<Authenticator, AuthConfigError> {
         if config.issuer.is_empty() || config.audience.is_empty() {
@@ -173,32 +165,58 @@ impl Authenticator {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
 
-        let claims = decode::<Claims>(token, key, &validation).map_err(|error| {
+        let claims = decode::<Map<String, Value>>(token, key, &validation).map_err(|error| {
             ApiError::unauthorized(match error.kind() {
                 ErrorKind::ExpiredSignature => "token expired".to_owned(),
                 ErrorKind::ImmatureSignature => "token not valid yet".to_owned(),
                 ErrorKind::InvalidSignature => "invalid token signature".to_owned(),
                 ErrorKind::InvalidIssuer => "token issuer not accepted".to_owned(),
                 ErrorKind::InvalidAudience => "token audience not accepted".to_owned(),
+                // jsonwebtoken also says "missing" for a claim it cannot read (a negative exp):
+                // the signature is checked by then, so looking at the payload is safe.
+                ErrorKind::MissingRequiredClaim(claim) if claim_present(token, claim) => {
+                    format!("token {claim} claim is invalid")
+                }
                 ErrorKind::MissingRequiredClaim(claim) => format!("token lacks the {claim} claim"),
-                ErrorKind::Json(_) => "token claims are malformed (sub, ws and role are required)".to_owned(),
+                ErrorKind::Json(_) => "token claims are not a JSON object".to_owned(),
                 _ => "invalid token".to_owned(),
             })
         })?;
-        let claims = claims.claims;
-        let workspace =
-            WorkspaceId::parse(&claims.ws).ok_or_else(|| ApiError::unauthorized("token ws claim is not a valid id"))?;
-        let role = Role::parse(&claims.role)
-            .ok_or_else(|| ApiError::unauthorized(format!("token role {:?} is not a known role", claims.role)))?;
-        let workspaces = claims
-            .workspaces
-            .iter()
-            .map(|ws| {
-                WorkspaceId::parse(ws).ok_or_else(|| ApiError::unauthorized("token workspaces claim has an invalid id"))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Caller { user_id: claims.sub, workspace, role, workspaces })
+        caller_of(&claims.claims)
     }
+}
+
+/// Whether the token's payload names `claim` (read without verification: only to word an error).
+fn claim_present(token: &str, claim: &str) -> bool {
+    jsonwebtoken::dangerous::insecure_decode_claims::<Map<String, Value>>(token)
+        .is_ok_and(|claims| claims.contains_key(claim))
+}
+
+/// The caller of verified claims, each of the product's claims checked for its exact shape.
+fn caller_of(claims: &Map<String, Value>) -> Result<Caller, ApiError> {
+    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    let invalid = |name: &str, rule: &str| ApiError::unauthorized(format!("token {name} claim {rule}"));
+    // jsonwebtoken accepts a list of issuers too; a token names exactly one.
+    text("iss").ok_or_else(|| invalid("iss", "must be a string"))?;
+    let user_id = text("sub")
+        .filter(|sub| is_valid_id(sub))
+        .ok_or_else(|| invalid("sub", "must be 1 to 128 characters of letters, digits and . _ : @ -"))?;
+    let workspace = text("ws").and_then(WorkspaceId::parse).ok_or_else(|| invalid("ws", "is not a valid id"))?;
+    let role = match text("role") {
+        Some(role) => Role::parse(role).ok_or_else(|| invalid("role", &format!("{role:?} is not a known role")))?,
+        None => return Err(invalid("role", "is required")),
+    };
+    let workspaces = match claims.get("workspaces") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .map(|id| {
+                id.as_str().and_then(WorkspaceId::parse).ok_or_else(|| invalid("workspaces", "has an invalid id"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(invalid("workspaces", "must be a list of workspace ids")),
+    };
+    Ok(Caller { user_id: user_id.to_owned(), workspace, role, workspaces })
 }
 
 impl<S> FromRequestParts<S> for Caller
@@ -215,9 +233,11 @@ where
             .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?
             .to_str()
             .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+        // The scheme is case-insensitive (RFC 7235).
         let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or_else(|| ApiError::unauthorized("Authorization must be a Bearer token"))?;
         let caller = Arc::<Authenticator>::from_ref(state).authenticate(token.trim())?;
         let span = tracing::Span::current();
