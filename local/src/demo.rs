@@ -18,7 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
-use web::Services;
+use web::Ports;
 
 pub const DEMO_WORKSPACE: &str = "ws_demo";
 pub const OTHER_WORKSPACE: &str = "ws_other";
@@ -238,7 +238,7 @@ fn other_workspace_events(now: Timestamp, rng: &mut StdRng) -> Events {
     events
 }
 
-async fn ingest(services: &Services, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
+async fn ingest(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
     let mut list = events.list;
     list.sort_by_key(|(at, _)| *at);
     let limits = EventLimits::default();
@@ -249,7 +249,7 @@ async fn ingest(services: &Services, ws: &WorkspaceId, events: Events, now: Time
         })
         .collect();
     for batch in valid.chunks(BATCH) {
-        apply_events(services.store.as_ref(), &Rules::standard(), ws, batch).await?;
+        apply_events(ports.store.as_ref(), &Rules::standard(), ws, batch).await?;
     }
     Ok(valid.len())
 }
@@ -268,32 +268,31 @@ fn workspace_event(id: &str, name: &str, tz: &str, at: Timestamp) -> Events {
 }
 
 /// Seeds both demo workspaces unless the demo workspace already exists.
-pub async fn seed(services: &Services) -> Result<SeedReport, StoreError> {
+pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
     let other = WorkspaceId::parse(OTHER_WORKSPACE).expect("valid id");
-    let known = services.store.load_entities(&demo, &[EntityKey::workspace()]).await?;
+    let known = ports.store.load_entities(&demo, &[EntityKey::workspace()]).await?;
     if !known.is_empty() {
         return Ok(SeedReport { already_seeded: true, ..SeedReport::default() });
     }
-    let now = services.clock.now();
+    let now = ports.clock.now();
     let mut rng = StdRng::seed_from_u64(20_251_122);
     let settings_at = now - SignedDuration::from_hours(24 * 40);
     // The time zone goes first so that every later event is bucketed in it.
     let mut count =
-        ingest(services, &other, workspace_event("other", "Other Corp", "America/New_York", settings_at), now).await?;
-    count += ingest(services, &other, other_workspace_events(now, &mut rng), now).await?;
+        ingest(ports, &other, workspace_event("other", "Other Corp", "America/New_York", settings_at), now).await?;
+    count += ingest(ports, &other, other_workspace_events(now, &mut rng), now).await?;
     // Written last for the demo workspace: its presence means the seed completed.
     let (events, open_contacts) = seed_events(now, &mut rng);
-    count +=
-        ingest(services, &demo, workspace_event("demo", "Acme Research", DEMO_TIME_ZONE, settings_at), now).await?;
-    count += ingest(services, &demo, events, now).await?;
+    count += ingest(ports, &demo, workspace_event("demo", "Acme Research", DEMO_TIME_ZONE, settings_at), now).await?;
+    count += ingest(ports, &demo, events, now).await?;
     Ok(SeedReport { events: count, already_seeded: false, open_contacts })
 }
 
 /// Keeps the demo workspace live: every `interval`, new contacts arrive and open ones are called.
-pub async fn run_live_feed(services: Services, mut open: Vec<OpenContact>, interval: std::time::Duration) {
+pub async fn run_live_feed(ports: Ports, mut open: Vec<OpenContact>, interval: std::time::Duration) {
     let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
-    let started = services.clock.now().as_millisecond();
+    let started = ports.clock.now().as_millisecond();
     let mut rng = StdRng::seed_from_u64(started as u64);
     let mut queue: VecDeque<OpenContact> = open.drain(..).collect();
     let mut ticks = tokio::time::interval(interval);
@@ -301,7 +300,7 @@ pub async fn run_live_feed(services: Services, mut open: Vec<OpenContact>, inter
     loop {
         ticks.tick().await;
         tick += 1;
-        let now = services.clock.now();
+        let now = ports.clock.now();
         let mut events = Events { list: Vec::new() };
         if rng.random::<f64>() < 0.5 {
             let campaign = CAMPAIGNS[rng.random_range(0..CAMPAIGNS.len())].id;
@@ -326,7 +325,7 @@ pub async fn run_live_feed(services: Services, mut open: Vec<OpenContact>, inter
                 queue.push_back(contact);
             }
         }
-        match ingest(&services, &demo, events, now).await {
+        match ingest(&ports, &demo, events, now).await {
             Ok(count) => tracing::debug!(count, "live demo events ingested"),
             Err(error) => tracing::warn!(%error, "live demo events failed; next tick goes on"),
         }

@@ -1,5 +1,6 @@
 //! `cargo run --release -p local`: every route on http://127.0.0.1:3000 over SQLite in `./data`,
-//! with demo data and a live feed, the rollups schedule in-process, and ready-to-paste tokens.
+//! with demo data and a live feed, the rollups schedule in-process, ready-to-paste tokens, and the
+//! API's documentation at `/docs`. `local --openapi` prints the OpenAPI document and exits.
 //!
 //! Environment (all optional here): `PORT` (3000), `HOST` (127.0.0.1), `DATA_DIR` (./data),
 //! `PUBLIC_BASE_URL` (this server's own address, for download links), `JWT_SECRET`, `JWT_ISSUER`,
@@ -15,7 +16,7 @@ use jiff::SignedDuration;
 use local::demo::{self, DEMO_WORKSPACE, EXAMPLE_CAMPAIGN, OTHER_WORKSPACE};
 use tower_http::cors::CorsLayer;
 use web::auth::{TokenClaims, mint_hs256};
-use wiring::Config;
+use wiring::host::HostConfig;
 
 /// Development-only defaults; anything set in the environment wins.
 const DEV_DEFAULTS: &[(&str, &str)] = &[
@@ -38,8 +39,9 @@ fn env_number(name: &str, default: u64) -> Result<u64, String> {
     }
 }
 
-const HELP: &str = "usage: local [--no-demo]
-Serves every API route on one port over SQLite. See README.md for the environment variables.";
+const HELP: &str = "usage: local [--no-demo | --openapi]
+Serves every API route on one port over SQLite. See README.md for the environment variables.
+--openapi prints the OpenAPI document and exits.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -48,13 +50,17 @@ async fn main() -> ExitCode {
         println!("{HELP}");
         return ExitCode::SUCCESS;
     }
+    if args.iter().any(|arg| arg == "--openapi") {
+        println!("{:#}", local::docs::openapi_json());
+        return ExitCode::SUCCESS;
+    }
     if let Some(unknown) = args.iter().find(|arg| *arg != "--no-demo") {
         eprintln!("unknown argument {unknown:?}\n{HELP}");
         return ExitCode::FAILURE;
     }
     let demo_off = args.iter().any(|arg| arg == "--no-demo")
         || std::env::var("DEMO").is_ok_and(|value| matches!(value.as_str(), "0" | "false" | "off" | "no"));
-    wiring::init_tracing();
+    wiring::telemetry::init();
     match run(!demo_off).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -84,29 +90,30 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
     let address = listener.local_addr()?;
     // Download links point back at this server unless PUBLIC_BASE_URL says otherwise (a proxy).
     let own_base = own_base_url(address);
-    let config = Config::from_lookup(|name| match name {
+    let lookup = |name: &str| match name {
         "PUBLIC_BASE_URL" => std::env::var(name).ok().filter(|url| !url.trim().is_empty()).or(Some(own_base.clone())),
         _ => env_or_default(name),
-    })?;
-    let runtime = config.runtime().await?;
-    let services = runtime.services;
+    };
+    let config = HostConfig::from_lookup(&lookup)?;
+    let runtime = config.runtime(&lookup).await?;
+    let ports = runtime.ports;
 
     if with_demo {
         let started = std::time::Instant::now();
         println!("Preparing demo data...");
-        let report = demo::seed(&services).await?;
+        let report = demo::seed(&ports).await?;
         if report.already_seeded {
             println!("Demo data already present in {}.", env_or_default("DATA_DIR").unwrap_or_default());
         } else {
             println!("Ingested {} demo events in {:.1} s.", report.events, started.elapsed().as_secs_f64());
         }
-        tokio::spawn(demo::run_live_feed(services.clone(), report.open_contacts, Duration::from_secs(3)));
+        tokio::spawn(demo::run_live_feed(ports.clone(), report.open_contacts, Duration::from_secs(3)));
     }
-    tokio::spawn(local::run_rollups_schedule(services.clone(), rollup_interval));
+    tokio::spawn(local::run_rollups_schedule(ports.clone(), rollup_interval));
 
     print_banner(&config, address, with_demo);
     // Browsers on a dev server (another port) may call this API directly.
-    let app = local::app(services, runtime.routes).layer(CorsLayer::permissive());
+    let app = local::app(&ports, runtime.routes).layer(CorsLayer::permissive());
     local::server::serve(listener, app, local::server::ServerLimits::default(), shutdown()).await;
     Ok(())
 }
@@ -117,10 +124,12 @@ async fn shutdown() {
     }
 }
 
-fn print_banner(config: &Config, address: SocketAddr, with_demo: bool) {
+fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
     let base = format!("http://{address}");
     println!("\nAnalytics API listening on {base}");
-    let Some(secret) = &config.auth.hs256_secret else {
+    println!("API documentation: {base}/docs (OpenAPI document: {base}/openapi.json)");
+    let auth = &config.auth.config;
+    let Some(secret) = &auth.hs256_secret else {
         println!("(No JWT_SECRET: tokens must come from the configured JWKS issuer.)");
         return;
     };
@@ -131,8 +140,8 @@ fn print_banner(config: &Config, address: SocketAddr, with_demo: bool) {
             ws: ws.to_owned(),
             role: role.to_owned(),
             workspaces: Vec::new(),
-            iss: config.auth.issuer.clone(),
-            aud: config.auth.audience.clone(),
+            iss: auth.issuer.clone(),
+            aud: auth.audience.clone(),
             iat: now.as_second(),
             exp: (now + SignedDuration::from_hours(24 * 7)).as_second(),
         };
@@ -154,6 +163,6 @@ fn print_banner(config: &Config, address: SocketAddr, with_demo: bool) {
     );
     println!(
         "\nMint your own tokens with JWT_SECRET, iss={}, aud={}, and claims sub, ws, role, exp.\n",
-        config.auth.issuer, config.auth.audience
+        auth.issuer, auth.audience
     );
 }

@@ -15,7 +15,8 @@ use domain::events::{EventLimits, validate_event};
 use domain::ingest::apply_events;
 use domain::ports::RollupStore;
 use domain::rollup::Rules;
-use domain::views::campaign_stats::{StatsOptions, campaign_stats};
+use domain::time::RequestedRange;
+use domain::views::surveys::campaign_stats::{StatsOptions, campaign_stats};
 use embedded::{Db, SqliteStore};
 use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
@@ -295,7 +296,8 @@ async fn main() {
         ingest_time += spent;
         eprintln!("{}: ingested in {:.1} s", scenario.label, spent.as_secs_f64());
 
-        let options = StatsOptions { include_time_series: true, days: None };
+        let options =
+            StatsOptions { include_time_series: true, days: RequestedRange::Dates { start: None, end: None } };
         let mut samples = Vec::with_capacity(scenario.view_runs);
         let mut stats = None;
         for _ in 0..scenario.view_runs {
@@ -304,7 +306,7 @@ async fn main() {
             samples.push(started.elapsed());
         }
         let view = latency(samples);
-        let stats = stats.expect("the campaign exists");
+        let stats = stats.expect("the campaign exists").body;
 
         let conn = Connection::open(&path).expect("raw connection");
         let mut samples = Vec::with_capacity(scenario.raw_runs);

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use local::server::ServerLimits;
 use reqwest::StatusCode;
 use serde_json::Value;
-use web::{AuthConfig, Authenticator, Services};
+use web::{AuthConfig, Authenticator, Ports};
 
 use crate::counting::CountingStore;
 use crate::tokens::{self, AUDIENCE, ISSUER, SECRET};
@@ -21,7 +21,7 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     /// The app's store, counting calls.
     pub store: Arc<CountingStore>,
-    pub services: Services,
+    pub ports: Ports,
     server: tokio::task::JoinHandle<()>,
     _blobs: tempfile::TempDir,
 }
@@ -32,26 +32,26 @@ impl Drop for TestApp {
     }
 }
 
-/// What [`test_services`] builds.
-pub struct TestServices {
-    pub services: Services,
+/// What [`test_ports`] builds.
+pub struct TestPorts {
+    pub ports: Ports,
     /// The blob folder's download route, to serve beside the API.
     pub blob_routes: Router,
     pub clock: Arc<FixedClock>,
     pub store: Arc<CountingStore>,
 }
 
-/// Services over `inner` and `cache` (SQLite, or the AWS adapters on emulators), an in-memory
+/// Ports over `inner` and `cache` (SQLite, or the AWS adapters on emulators), an in-memory
 /// SQLite database for the other ports, and blobs under `blob_dir` linked from `base_url`, every
 /// port on the same fixed clock, accepting HS256 tokens signed with [`SECRET`] and RS256 tokens
 /// of the fixture JWKS.
-pub fn test_services(
+pub fn test_ports(
     now: Timestamp,
     blob_dir: &std::path::Path,
     base_url: &str,
     inner: Arc<dyn RollupStore>,
     cache: Arc<dyn Cache>,
-) -> TestServices {
+) -> TestPorts {
     let db = Db::in_memory().expect("in-memory database");
     let clock = Arc::new(FixedClock::new(now));
     let store = Arc::new(CountingStore::new(inner));
@@ -65,7 +65,7 @@ pub fn test_services(
     .expect("auth config");
     let blobs = BlobFolder::new(blob_dir, base_url).expect("blob folder").with_clock(clock.clone());
     let blob_routes = blobs.routes();
-    let services = Services {
+    let ports = Ports {
         auth: Arc::new(auth),
         store: store.clone(),
         cache,
@@ -75,7 +75,7 @@ pub fn test_services(
         connections: Arc::new(SqliteConnections::new(db)),
         push: Arc::new(PushHub::new()),
     };
-    TestServices { services, blob_routes, clock, store }
+    TestPorts { ports, blob_routes, clock, store }
 }
 
 /// Serves every route on a free loopback port; the server stops when the app is dropped.
@@ -101,10 +101,10 @@ pub async fn spawn_app_with(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let blob_dir = tempfile::tempdir().expect("temp dir");
-    let TestServices { services, blob_routes, clock, store } = test_services(now, blob_dir.path(), &base, store, cache);
-    let app = local::app(services.clone(), blob_routes);
+    let TestPorts { ports, blob_routes, clock, store } = test_ports(now, blob_dir.path(), &base, store, cache);
+    let app = local::app(&ports, blob_routes);
     let server = tokio::spawn(local::server::serve(listener, app, limits, std::future::pending()));
-    TestApp { base, client: reqwest::Client::new(), clock, store, services, server, _blobs: blob_dir }
+    TestApp { base, client: reqwest::Client::new(), clock, store, ports, server, _blobs: blob_dir }
 }
 
 /// A response's status and JSON body (`Value::Null` when the body is not JSON).

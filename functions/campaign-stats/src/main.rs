@@ -1,8 +1,19 @@
-//! Lambda entry point of the campaign-stats function.
+//! Lambda entry point of the campaign-stats function: its ports are the DynamoDB store and cache
+//! and the token verifier (secret from SSM), nothing else.
+
+use std::sync::Arc;
+
+use domain::ports::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    wiring::init_tracing();
-    let services = wiring::services_from_env().await?;
-    lambda_http::run(web::with_common_layers(campaign_stats::routes(services))).await
+    wiring::telemetry::init();
+    let aws = wiring::aws::Aws::from_env().await?;
+    let state = campaign_stats::StatsState {
+        auth: aws.authenticator().await?,
+        store: aws.store().await?,
+        cache: aws.cache(),
+        clock: Arc::new(SystemClock),
+    };
+    lambda_http::run(web::with_common_layers(campaign_stats::router(state))).await
 }

@@ -2,31 +2,97 @@
 //! validated on its own (a bad one is rejected with its index and field, the rest go on) and
 //! applied exactly once; the answer is 202 with accepted, duplicate and rejected counts.
 
-use axum::extract::{DefaultBodyLimit, State};
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
 use axum::{Json, Router};
 use domain::events::{EventLimits, parse_event_json, validate_event};
 use domain::ingest::{Outcome, apply_events};
+use domain::ports::{Clock, RollupStore};
 use domain::rollup::Rules;
 use serde::{Deserialize, Serialize};
 use serde_json::error::Category;
 use serde_json::value::RawValue;
+use serde_json::{Value, json};
 use web::extract::BodyBytes;
-use web::{ApiError, Caller, Role, Route, Services};
+use web::{ApiError, Authenticator, Caller, ErrorCode, Ports, Role, Route};
 
 pub const MAX_EVENTS: usize = 500;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The routes this function serves (`infra/template.yaml` must route exactly these to it).
-pub fn route_table() -> Vec<Route> {
-    vec![Route::post("/api/v1/events", ingest_events)]
+/// The ports this function uses.
+#[derive(Clone, FromRef)]
+pub struct IngestState {
+    pub auth: Arc<Authenticator>,
+    pub store: Arc<dyn RollupStore>,
+    pub clock: Arc<dyn Clock>,
 }
 
-pub fn routes(services: Services) -> Router {
-    web::router(route_table()).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(services)
+impl From<&Ports> for IngestState {
+    fn from(ports: &Ports) -> Self {
+        IngestState { auth: ports.auth.clone(), store: ports.store.clone(), clock: ports.clock.clone() }
+    }
+}
+
+/// The routes this function serves (`infra/template.yaml` must route exactly these to it).
+pub fn route_table() -> Vec<Route<IngestState>> {
+    vec![
+        Route::post("/api/v1/events", ingest_events)
+            .roles(&[Role::Service, Role::Admin])
+            .doc(
+                "Push events",
+                "Up to 500 events and 1 MiB (after gzip is undone) per request, into the caller's workspace. \
+                 Each event is validated on its own against its type's schema (spec/EVENTS.md): a bad one is \
+                 listed under `rejected` with its index, field and reason, and the rest go on. Each event is \
+                 applied exactly once: an id already stored is a duplicate (a `conflict` too if its content \
+                 differs) and is not applied again, so retrying a batch is always safe.",
+            )
+            .body::<EventBatch>()
+            .example(example_batch)
+            .returns::<IngestResponse>(202, "What happened to each event.")
+            .errors(&[ErrorCode::PayloadTooLarge, ErrorCode::UnsupportedMediaType]),
+    ]
+}
+
+pub fn router(state: IngestState) -> Router {
+    web::router(route_table(), state).layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// A request's body, as documented (the handler reads each event on its own).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventBatch {
+    /// 1 to 500 events.
+    pub events: Vec<EventInput>,
+}
+
+/// An event as a producer sends it (spec/EVENTS.md).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventInput {
+    /// The producer's unique id: 1 to 128 characters of letters, digits and `. _ : -`.
+    pub id: String,
+    /// One of the 25 event types, `call.completed` say.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Strict RFC 3339 with an offset, at most 5 minutes ahead and 400 days old.
+    pub occurred_at: String,
+    /// The type's fields.
+    pub data: Value,
+}
+
+fn example_batch() -> Value {
+    json!({"events": [
+        {"id": "evt-000123", "type": "call.completed", "occurred_at": "2025-01-15T10:00:00Z",
+         "data": {"call_id": "c1", "campaign_id": "cmp_spring", "call_type": "outbound", "outcome": "completed", "duration_s": 330}},
+        {"id": "evt-000124", "type": "contact.state_changed", "occurred_at": "2025-01-15T10:05:30Z",
+         "data": {"campaign_id": "cmp_spring", "contact_id": "p1", "state": "completed"}}
+    ]})
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestResponse {
     pub success: bool,
     pub accepted: usize,
@@ -38,6 +104,7 @@ pub struct IngestResponse {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     pub index: usize,
     pub code: &'static str,
@@ -46,6 +113,7 @@ pub struct Rejection {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conflict {
     pub index: usize,
     pub id: String,
@@ -72,11 +140,10 @@ fn parse_batch(body: &[u8]) -> Result<Vec<&RawValue>, ApiError> {
 }
 
 async fn ingest_events(
-    State(services): State<Services>,
+    State(state): State<IngestState>,
     caller: Caller,
     BodyBytes(body): BodyBytes,
 ) -> Result<(StatusCode, Json<IngestResponse>), ApiError> {
-    caller.require(&[Role::Service, Role::Admin])?;
     let events = parse_batch(&body)?;
     if events.is_empty() {
         return Err(ApiError::validation("events", "must hold at least one event"));
@@ -88,7 +155,7 @@ async fn ingest_events(
         )));
     }
 
-    let now = services.clock.now();
+    let now = state.clock.now();
     let limits = EventLimits::default();
     let mut valid = Vec::with_capacity(events.len());
     let mut positions = Vec::with_capacity(events.len());
@@ -108,7 +175,7 @@ async fn ingest_events(
         }
     }
 
-    let outcomes = apply_events(services.store.as_ref(), &Rules::standard(), &caller.workspace, &valid).await?;
+    let outcomes = apply_events(state.store.as_ref(), &Rules::standard(), &caller.workspace, &valid).await?;
     let mut response = IngestResponse { success: true, accepted: 0, duplicates: 0, rejected, conflicts: Vec::new() };
     for ((outcome, event), index) in outcomes.iter().zip(&valid).zip(positions) {
         match outcome {

@@ -1,8 +1,18 @@
-//! Lambda entry point of the ingest function.
+//! Lambda entry point of the ingest function: its ports are the DynamoDB store and the token
+//! verifier (secret from SSM), nothing else.
+
+use std::sync::Arc;
+
+use domain::ports::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    wiring::init_tracing();
-    let services = wiring::services_from_env().await?;
-    lambda_http::run(web::with_common_layers(ingest::routes(services))).await
+    wiring::telemetry::init();
+    let aws = wiring::aws::Aws::from_env().await?;
+    let state = ingest::IngestState {
+        auth: aws.authenticator().await?,
+        store: aws.store().await?,
+        clock: Arc::new(SystemClock),
+    };
+    lambda_http::run(web::with_common_layers(ingest::router(state))).await
 }

@@ -6,8 +6,8 @@ use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    wiring::init_tracing();
-    let store = wiring::store_from_env().await?;
+    wiring::telemetry::init();
+    let store = wiring::aws::Aws::from_env().await?.store().await?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent>| {
         let store = store.clone();
         async move { Ok::<_, lambda_runtime::Error>(rollups::handle_schedule(store.as_ref(), event.payload).await?) }

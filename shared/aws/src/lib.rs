@@ -3,10 +3,15 @@
 //! behind presigned links; the API Gateway management API for pushes. They translate; every
 //! decision lives in `domain`. The table layout is documented in `infra/DATA_MODEL.md`.
 
+#[cfg(feature = "dynamodb")]
 pub mod dynamo;
+#[cfg(feature = "push")]
 pub mod push;
+#[cfg(feature = "dynamodb")]
 mod retry;
+#[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "sqs")]
 pub mod sqs;
 
 use std::time::Duration;

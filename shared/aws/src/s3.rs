@@ -6,11 +6,11 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use domain::ports::{Blobs, MAX_LINK_LIFETIME, StoreError};
+use domain::ports::{BlobError, Blobs, MAX_LINK_LIFETIME};
 use jiff::SignedDuration;
 
-fn unavailable(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+fn unavailable(error: impl std::fmt::Display) -> BlobError {
+    BlobError::Unavailable(error.to_string())
 }
 
 #[derive(Clone)]
@@ -36,7 +36,7 @@ pub fn attachment(filename: &str) -> String {
 
 #[async_trait]
 impl Blobs for S3Blobs {
-    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), StoreError> {
+    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -49,7 +49,7 @@ impl Blobs for S3Blobs {
         Ok(())
     }
 
-    async fn link(&self, key: &str, filename: &str, expires_in: SignedDuration) -> Result<String, StoreError> {
+    async fn link(&self, key: &str, filename: &str, expires_in: SignedDuration) -> Result<String, BlobError> {
         let lifetime = expires_in.clamp(SignedDuration::from_secs(1), MAX_LINK_LIFETIME).unsigned_abs();
         let config = PresigningConfig::expires_in(lifetime).map_err(unavailable)?;
         let request = self

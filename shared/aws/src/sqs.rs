@@ -12,11 +12,11 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use domain::ports::{Queue, QueueDepth, Received, StoreError};
+use domain::ports::{Queue, QueueDepth, QueueError, Received};
 use jiff::SignedDuration;
 
-fn unavailable(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+fn unavailable(error: impl std::fmt::Display) -> QueueError {
+    QueueError::Unavailable(error.to_string())
 }
 
 #[derive(Clone)]
@@ -31,7 +31,7 @@ impl SqsQueue {
         SqsQueue { client, queue_url: queue_url.into(), dead_letter_url: dead_letter_url.into() }
     }
 
-    async fn count(&self, url: &str, attributes: &[QueueAttributeName]) -> Result<Vec<usize>, StoreError> {
+    async fn count(&self, url: &str, attributes: &[QueueAttributeName]) -> Result<Vec<usize>, QueueError> {
         let output = self
             .client
             .get_queue_attributes()
@@ -47,7 +47,7 @@ impl SqsQueue {
 
 #[async_trait]
 impl Queue for SqsQueue {
-    async fn send(&self, body: &str) -> Result<String, StoreError> {
+    async fn send(&self, body: &str) -> Result<String, QueueError> {
         let output = self
             .client
             .send_message()
@@ -56,10 +56,10 @@ impl Queue for SqsQueue {
             .send()
             .await
             .map_err(|e| unavailable(DisplayErrorContext(e)))?;
-        output.message_id.ok_or_else(|| StoreError::Corrupt("SQS returned no message id".into()))
+        output.message_id.ok_or_else(|| QueueError::Corrupt("SQS returned no message id".into()))
     }
 
-    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, StoreError> {
+    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, QueueError> {
         let output = self
             .client
             .receive_message()
@@ -83,18 +83,18 @@ impl Queue for SqsQueue {
                     .and_then(|count| count.parse().ok())
                     .unwrap_or(1);
                 Ok(Received {
-                    id: message.message_id.ok_or_else(|| StoreError::Corrupt("message without id".into()))?,
+                    id: message.message_id.ok_or_else(|| QueueError::Corrupt("message without id".into()))?,
                     body: message.body.unwrap_or_default(),
                     receipt: message
                         .receipt_handle
-                        .ok_or_else(|| StoreError::Corrupt("message without receipt".into()))?,
+                        .ok_or_else(|| QueueError::Corrupt("message without receipt".into()))?,
                     receive_count,
                 })
             })
             .collect()
     }
 
-    async fn ack(&self, receipt: &str) -> Result<(), StoreError> {
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         match self.client.delete_message().queue_url(&self.queue_url).receipt_handle(receipt).send().await {
             Ok(_) => Ok(()),
             // Already deleted, or a stale receipt of a message since re-received: gone either way.
@@ -103,7 +103,7 @@ impl Queue for SqsQueue {
         }
     }
 
-    async fn depth(&self) -> Result<QueueDepth, StoreError> {
+    async fn depth(&self) -> Result<QueueDepth, QueueError> {
         let main = self
             .count(
                 &self.queue_url,

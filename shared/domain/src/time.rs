@@ -5,7 +5,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 
 /// How finely a series is bucketed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,10 +61,11 @@ impl Bucket {
     /// Sortable storage key: `h2025-01-15T10`, `d2025-01-15`, `m2025-01`, `t`, `g`.
     pub fn key(&self) -> String {
         match self {
-            Bucket::Hour(_) => {
-                let start = self.hour_start().expect("hour bucket has a start");
-                format!("h{}", start.strftime("%Y-%m-%dT%H"))
-            }
+            // Hours outside jiff's range (years -9999..=9999) cannot come from a timestamp.
+            Bucket::Hour(hours) => match self.hour_start() {
+                Some(start) => format!("h{}", start.strftime("%Y-%m-%dT%H")),
+                None => format!("h?{hours}"),
+            },
             Bucket::Day(date) => format!("d{date}"),
             Bucket::Month { year, month } => format!("m{year:04}-{month:02}"),
             Bucket::Total => "t".to_owned(),
@@ -128,7 +129,7 @@ impl fmt::Display for Bucket {
 
 /// The `count` UTC hour buckets ending with the hour that contains `now`, oldest first.
 pub fn last_hours(now: Timestamp, count: i64) -> Vec<Bucket> {
-    let Bucket::Hour(current) = Bucket::hour_starting(now) else { unreachable!() };
+    let current = now.as_second().div_euclid(3600);
     (current - count + 1..=current).map(Bucket::Hour).collect()
 }
 
@@ -161,7 +162,7 @@ pub fn add_days(date: Date, days: i64) -> Date {
     date.checked_add(days.days()).unwrap_or(date)
 }
 
-/// An inclusive local date range, as accepted by the API (`start`/`end`).
+/// An inclusive local date range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
     pub start: Date,
@@ -191,13 +192,94 @@ impl DateRange {
         Ok(DateRange { start, end })
     }
 
-    /// The `days` local days ending today.
-    pub fn last_days(today: Date, days: i64) -> DateRange {
-        DateRange { start: add_days(today, -(days - 1)), end: today }
+    /// The `days` local days ending with `last`.
+    pub fn last_days(last: Date, days: i64) -> DateRange {
+        DateRange { start: add_days(last, -(days - 1)), end: last }
     }
 
     pub fn days(&self) -> Vec<Date> {
         days_between(self.start, self.end)
+    }
+}
+
+/// A span of time back from now, as seed 004's `period` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Period {
+    #[serde(rename = "1h")]
+    Hour,
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+    #[serde(rename = "30d")]
+    Month,
+    #[serde(rename = "90d")]
+    Quarter,
+}
+
+impl Period {
+    pub const ALL: [Period; 5] = [Period::Hour, Period::Day, Period::Week, Period::Month, Period::Quarter];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Hour => "1h",
+            Period::Day => "24h",
+            Period::Week => "7d",
+            Period::Month => "30d",
+            Period::Quarter => "90d",
+        }
+    }
+
+    pub fn duration(self) -> SignedDuration {
+        SignedDuration::from_hours(match self {
+            Period::Hour => 1,
+            Period::Day => 24,
+            Period::Week => 24 * 7,
+            Period::Month => 24 * 30,
+            Period::Quarter => 24 * 90,
+        })
+    }
+}
+
+/// The time a request asks about, as it asked: resolved later in the workspace's zone
+/// ([`RequestedRange::resolve`]), by the view that reads the workspace anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestedRange {
+    /// Local dates, inclusive (`start`/`end`, or seed 000's `date_range`). A missing end is
+    /// today; a missing start is the default number of days before the end.
+    Dates { start: Option<Date>, end: Option<Date> },
+    /// The last span up to now (seed 004's `period`).
+    Last(Period),
+}
+
+/// A range resolved in a zone: the instants `[from, to)` and the local days they touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedRange {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub days: DateRange,
+}
+
+impl RequestedRange {
+    /// The range in `tz` at `now`; `default_days` is how many days a range with no start covers.
+    /// Ranges of dates are at most [`MAX_RANGE_DAYS`] long and never reversed.
+    pub fn resolve(&self, tz: &TimeZone, now: Timestamp, default_days: i64) -> Result<ResolvedRange, RangeError> {
+        match *self {
+            RequestedRange::Dates { start, end } => {
+                let end = end.unwrap_or_else(|| local_today(now, tz));
+                let start = start.unwrap_or_else(|| add_days(end, -(default_days - 1)));
+                let days = DateRange::new(start, end)?;
+                let from = start_of_local_day(start, tz).unwrap_or(now);
+                let to = start_of_local_day(add_days(end, 1), tz).unwrap_or(now);
+                Ok(ResolvedRange { from, to, days })
+            }
+            RequestedRange::Last(period) => {
+                let from = now - period.duration();
+                let days = DateRange { start: local_today(from, tz), end: local_today(now, tz) };
+                Ok(ResolvedRange { from, to: now, days })
+            }
+        }
     }
 }
 
@@ -256,6 +338,22 @@ mod tests {
         assert_eq!(hours.len(), 24);
         assert_eq!(hours[23].key(), "h2025-01-15T10");
         assert_eq!(hours[0].key(), "h2025-01-14T11");
+    }
+
+    #[test]
+    fn requested_ranges_resolve_in_the_zone() {
+        let paris = time_zone("Europe/Paris").expect("zone");
+        let now = ts("2025-03-30T22:30:00Z"); // already March 31st in Paris
+        let range = RequestedRange::Dates { start: None, end: None }.resolve(&paris, now, 30).expect("range");
+        assert_eq!((range.days.start, range.days.end), (date(2025, 3, 2), date(2025, 3, 31)));
+        assert_eq!(range.to, ts("2025-03-31T22:00:00Z"), "midnight of April 1st in Paris (summer time)");
+        let one_bound = RequestedRange::Dates { start: None, end: Some(date(2025, 3, 1)) };
+        assert_eq!(one_bound.resolve(&paris, now, 30).map(|r| r.days.start), Ok(date(2025, 1, 31)));
+        let future_start = RequestedRange::Dates { start: Some(date(2025, 4, 2)), end: None };
+        assert!(matches!(future_start.resolve(&paris, now, 30), Err(RangeError::Reversed { .. })));
+        let week = RequestedRange::Last(Period::Week).resolve(&paris, now, 30).expect("range");
+        assert_eq!((week.from, week.to), (ts("2025-03-23T22:30:00Z"), now));
+        assert_eq!((week.days.start, week.days.end), (date(2025, 3, 23), date(2025, 3, 31)));
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn measured_fields(series: &SeriesDef) -> Vec<&'static str> {
         .measures
         .iter()
         .filter_map(|measure| match *measure {
-            Measure::Sum { field, .. } | Measure::MinMax { field, .. } => Some(field),
+            Measure::Sum(q) | Measure::MinMax(q) => Some(q.field),
             _ => None,
         })
         .collect()
@@ -130,7 +130,7 @@ proptest! {
         prop_assert_eq!(total[field::COUNT], accepted.len() as i128);
         for measure in series.measures {
             let (name, scale) = match *measure {
-                Measure::Sum { field, scale } | Measure::MinMax { field, scale } => (field, scale),
+                Measure::Sum(q) | Measure::MinMax(q) => (q.field, q.scale),
                 _ => continue,
             };
             let values: Vec<i128> =
@@ -140,7 +140,7 @@ proptest! {
             prop_assert!(values.iter().all(|v| v.abs() <= domain::rollup::cells::MAX_CONTRIBUTION));
             match measure {
                 // A sum that nets to zero is no write at all.
-                Measure::Sum { .. } => prop_assert_eq!(total.get(&field::sum(name)).copied().unwrap_or(0), exact),
+                Measure::Sum(_) => prop_assert_eq!(total.get(&field::sum(name)).copied().unwrap_or(0), exact),
                 _ => {
                     prop_assert_eq!(total[&field::min(name)], *values.iter().min().expect("values"));
                     prop_assert_eq!(total[&field::max(name)], *values.iter().max().expect("values"));

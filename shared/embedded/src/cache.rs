@@ -1,10 +1,11 @@
-//! [`Cache`] on SQLite: expiry is stored with the value and checked at read. Keys are few (one
-//! per cached view variant) and overwritten in place, so expired rows are not swept.
+//! [`Cache`] on SQLite: expiry is stored with the value and checked at read. Entries are few (one
+//! per cached view variant) and overwritten in place, so expired rows are not swept; a group's
+//! variants sit together in the primary key, so dropping them is one range delete.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::ports::{Cache, StoreError};
+use domain::ports::{Cache, CacheError, CacheKey, StoreError};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
@@ -21,46 +22,58 @@ impl SqliteCache {
     }
 }
 
+fn cache_error(error: StoreError) -> CacheError {
+    match error {
+        StoreError::Corrupt(reason) | StoreError::OutOfRange(reason) => CacheError::Corrupt(reason),
+        other => CacheError::Unavailable(other.to_string()),
+    }
+}
+
 #[async_trait]
 impl Cache for SqliteCache {
-    async fn get(&self, key: &str, now: Timestamp) -> Result<Option<String>, StoreError> {
-        let key = key.to_owned();
+    async fn get(&self, key: &CacheKey, now: Timestamp) -> Result<Option<String>, CacheError> {
+        let key = key.clone();
         self.db
             .read(move |conn| {
-                conn.prepare_cached("SELECT value FROM cache WHERE key = ?1 AND expires_at > ?2")
+                conn.prepare_cached("SELECT value FROM cache WHERE grp = ?1 AND variant = ?2 AND expires_at > ?3")
                     .and_then(|mut stmt| {
-                        stmt.query_row(params![key, { now.as_microsecond() }], |row| row.get(0)).optional()
+                        stmt.query_row(params![key.group, key.variant, { now.as_microsecond() }], |row| row.get(0))
+                            .optional()
                     })
                     .map_err(sql_error)
             })
             .await
+            .map_err(cache_error)
     }
 
-    async fn put(&self, key: &str, value: &str, expires_at: Timestamp) -> Result<(), StoreError> {
-        let (key, value) = (key.to_owned(), value.to_owned());
+    async fn put(&self, key: &CacheKey, value: &str, expires_at: Timestamp) -> Result<(), CacheError> {
+        let (key, value) = (key.clone(), value.to_owned());
         self.db
             .write(move |conn| {
                 conn.prepare_cached(
-                    "INSERT INTO cache (key, value, expires_at) VALUES (?1, ?2, ?3)
+                    "INSERT INTO cache (grp, variant, value, expires_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
                 )
-                .and_then(|mut stmt| stmt.execute(params![key, value, { expires_at.as_microsecond() }]))
+                .and_then(|mut stmt| {
+                    stmt.execute(params![key.group, key.variant, value, { expires_at.as_microsecond() }])
+                })
                 .map_err(sql_error)?;
                 Ok(())
             })
             .await
+            .map_err(cache_error)
     }
 
-    async fn delete(&self, keys: &[String]) -> Result<(), StoreError> {
-        let keys = keys.to_vec();
+    async fn invalidate(&self, group: &str) -> Result<(), CacheError> {
+        let group = group.to_owned();
         self.db
             .write(move |conn| {
-                let mut stmt = conn.prepare_cached("DELETE FROM cache WHERE key = ?1").map_err(sql_error)?;
-                for key in keys {
-                    stmt.execute(params![key]).map_err(sql_error)?;
-                }
+                conn.prepare_cached("DELETE FROM cache WHERE grp = ?1")
+                    .and_then(|mut stmt| stmt.execute(params![group]))
+                    .map_err(sql_error)?;
                 Ok(())
             })
             .await
+            .map_err(cache_error)
     }
 }

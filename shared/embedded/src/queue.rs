@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::ports::{Clock, Queue, QueueDepth, Received, StoreError, SystemClock};
+use domain::ports::{Clock, Queue, QueueDepth, QueueError, Received, StoreError, SystemClock};
 use jiff::SignedDuration;
 use rusqlite::{Connection, TransactionBehavior, params};
 
@@ -33,6 +33,14 @@ impl SqliteQueue {
 
     fn now(&self) -> i64 {
         self.clock.now().as_microsecond()
+    }
+}
+
+/// The queue shares the database with the store; its failures are the queue's to report.
+fn queue_error(error: StoreError) -> QueueError {
+    match error {
+        StoreError::Corrupt(reason) | StoreError::OutOfRange(reason) => QueueError::Corrupt(reason),
+        other => QueueError::Unavailable(other.to_string()),
     }
 }
 
@@ -98,7 +106,7 @@ fn receive_batch(
 
 #[async_trait]
 impl Queue for SqliteQueue {
-    async fn send(&self, body: &str) -> Result<String, StoreError> {
+    async fn send(&self, body: &str) -> Result<String, QueueError> {
         let (queue, body, now) = (self.name.clone(), body.to_owned(), self.now());
         self.db
             .write(move |conn| {
@@ -110,19 +118,23 @@ impl Queue for SqliteQueue {
                 .map_err(sql_error)
             })
             .await
+            .map_err(queue_error)
     }
 
-    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, StoreError> {
+    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, QueueError> {
         if max == 0 {
             return Ok(Vec::new());
         }
         let now = self.now();
         let hidden_for = i64::try_from(visibility.as_micros().max(0)).unwrap_or(i64::MAX);
         let queue = self.clone();
-        self.db.write(move |conn| receive_batch(conn, &queue, max, now, now.saturating_add(hidden_for))).await
+        self.db
+            .write(move |conn| receive_batch(conn, &queue, max, now, now.saturating_add(hidden_for)))
+            .await
+            .map_err(queue_error)
     }
 
-    async fn ack(&self, receipt: &str) -> Result<(), StoreError> {
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         let (queue, receipt) = (self.name.clone(), receipt.to_owned());
         self.db
             .write(move |conn| {
@@ -134,9 +146,10 @@ impl Queue for SqliteQueue {
                 Ok(())
             })
             .await
+            .map_err(queue_error)
     }
 
-    async fn depth(&self) -> Result<QueueDepth, StoreError> {
+    async fn depth(&self) -> Result<QueueDepth, QueueError> {
         let (queue, max_receives, now) = (self.name.clone(), self.max_receives, self.now());
         self.db
             .write(move |conn| {
@@ -156,5 +169,6 @@ impl Queue for SqliteQueue {
                 Ok(QueueDepth { waiting: count(waiting)?, in_flight: count(in_flight)?, dead: count(dead)? })
             })
             .await
+            .map_err(queue_error)
     }
 }

@@ -4,7 +4,9 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::ports::StoreError;
+use domain::ports::{BlobError, CacheError, QueueError, StoreError};
+use domain::views::ViewError;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 /// Error codes of spec/API.md, plus the statuses the HTTP layers answer with.
@@ -182,6 +184,44 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<ViewError> for ApiError {
+    fn from(error: ViewError) -> ApiError {
+        match error {
+            ViewError::Store(error) => error.into(),
+            // Only a query's `start` can make a range invalid once the zone resolves it (its end
+            // defaults to today); every other bound is checked as it is read.
+            ViewError::Range(error) => ApiError::validation("start", error.to_string()),
+        }
+    }
+}
+
+impl From<CacheError> for ApiError {
+    fn from(error: CacheError) -> ApiError {
+        match error {
+            CacheError::Unavailable(_) => ApiError::unavailable(error),
+            CacheError::Corrupt(_) => ApiError::internal(error),
+        }
+    }
+}
+
+impl From<QueueError> for ApiError {
+    fn from(error: QueueError) -> ApiError {
+        match error {
+            QueueError::Unavailable(_) => ApiError::unavailable(error),
+            QueueError::Corrupt(_) => ApiError::internal(error),
+        }
+    }
+}
+
+impl From<BlobError> for ApiError {
+    fn from(error: BlobError) -> ApiError {
+        match error {
+            BlobError::Unavailable(_) => ApiError::unavailable(error),
+            BlobError::InvalidKey(_) => ApiError::internal(error),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -201,11 +241,34 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Every error answer: `{"success": false, "error": {...}}`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorEnvelope {
+    /// Always false.
+    pub success: bool,
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// `VALIDATION_FAILED`, `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
+    /// `REQUEST_TIMEOUT`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`,
+    /// `UNSUPPORTED_MEDIA_TYPE`, `RATE_LIMITED`, `HEADERS_TOO_LARGE`, `INTERNAL`,
+    /// `SERVICE_UNAVAILABLE`.
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The HTTP status, again.
+    pub status: u16,
+    /// More about it: `field` and `reason` for a validation failure; `{}` when there is nothing.
+    pub details: Map<String, Value>,
+}
+
 fn envelope(code: ErrorCode, status: StatusCode, message: String, details: Map<String, Value>) -> Value {
-    json!({
-        "success": false,
-        "error": {"code": code.as_str(), "message": message, "status": status.as_u16(), "details": details},
-    })
+    let body = ErrorBody { code: code.as_str().to_owned(), message, status: status.as_u16(), details };
+    serde_json::to_value(ErrorEnvelope { success: false, error: body }).unwrap_or_else(|_| json!({"success": false}))
 }
 
 /// The envelope of an error answered with `status`, for what writes its responses itself (the

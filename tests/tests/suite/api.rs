@@ -125,12 +125,12 @@ async fn duplicates_count_once_late_events_land_in_their_day_and_conflicts_are_n
     assert_eq!(day_total(&stats, "2025-02-20"), 1);
 
     // The scheduled fold recomputes the months: February holds the late call.
-    rollups::run_once(app.services.store.as_ref()).await.expect("rollups run");
+    rollups::run_once(app.ports.store.as_ref()).await.expect("rollups run");
     let ws = WorkspaceId::parse(WS).expect("id");
     let series = series_key("campaign_calls", &["c1"]);
     let feb = CellKey::new(series.clone(), Bucket::Month { year: 2025, month: 2 });
     let mar = CellKey::new(series, Bucket::Month { year: 2025, month: 3 });
-    let months = app.services.store.read_cells(&ws, &[feb.clone(), mar.clone()]).await.expect("months");
+    let months = app.ports.store.read_cells(&ws, &[feb.clone(), mar.clone()]).await.expect("months");
     assert_eq!(months[&feb]["count"], 1);
     assert_eq!(months[&mar]["count"], 7);
     assert_eq!(months[&mar]["min.duration_s"], 0);
@@ -211,7 +211,7 @@ async fn another_workspace_sees_neither_the_campaign_nor_its_numbers() {
 #[tokio::test]
 async fn the_app_serves_its_blob_links_until_they_expire() {
     let app = spawn_app(NOW.parse().expect("now")).await;
-    let blobs = &app.services.blobs;
+    let blobs = &app.ports.blobs;
     blobs.put("exports/e1.csv", b"a,b\n1,2\n".to_vec(), "text/csv").await.expect("put");
     let url = blobs.link("exports/e1.csv", "stats.csv", SignedDuration::from_mins(60)).await.expect("link");
     assert!(url.starts_with(&format!("{}/blobs/exports/e1.csv?", app.base)), "{url}");

@@ -2,9 +2,12 @@
 
 mod api;
 mod auth;
+mod authorization;
 mod bad_input;
 mod contracts;
 mod exactly_once;
 mod hostile;
+mod openapi;
 mod payloads;
 mod template;
+mod views;

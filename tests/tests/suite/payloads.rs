@@ -26,6 +26,12 @@ fn payload(path: &str) -> Value {
         .expect("JSON payload")
 }
 
+/// The router of the function called `name`, as its Lambda builds it.
+fn router(name: &str, ports: &web::Ports) -> Router {
+    let function = local::registry::function(name).unwrap_or_else(|| panic!("no function {name}"));
+    (function.router.unwrap_or_else(|| panic!("{name} serves no HTTP")))(ports)
+}
+
 /// Runs an HTTP API payload, with a token for `role`, through `routes` as `lambda_http` does.
 async fn serve(routes: Router, file: &str, role: &str) -> (StatusCode, Value) {
     let mut event = payload(file);
@@ -41,19 +47,18 @@ async fn serve(routes: Router, file: &str, role: &str) -> (StatusCode, Value) {
 #[tokio::test]
 async fn http_api_payloads_reach_each_route_through_its_lambda_router() {
     let app = spawn_app(NOW.parse().expect("now")).await;
-    let (status, body) = serve(ingest::routes(app.services.clone()), "http/post-events.json", "service").await;
+    let (status, body) = serve(router("ingest", &app.ports), "http/post-events.json", "service").await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     assert_eq!(body["accepted"], 2);
 
-    let (status, body) =
-        serve(campaign_stats::routes(app.services.clone()), "http/get-campaign-stats.json", "viewer").await;
+    let (status, body) = serve(router("campaign-stats", &app.ports), "http/get-campaign-stats.json", "viewer").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["campaign_id"], "cmp_spring");
     assert_eq!(body["calls"]["completed"], 1);
     assert_eq!(body["contacts"]["completed"], 1);
     assert_eq!(body["duration"]["total_seconds"], 245.5);
 
-    let stats = campaign_stats::routes(app.services.clone());
+    let stats = router("campaign-stats", &app.ports);
     let (status, body) = serve(stats, "http/post-invalidate-campaign-stats.json", "admin").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["invalidated"], true);
@@ -75,9 +80,9 @@ async fn the_schedule_tick_runs_the_rollups_handler() {
     .await;
     let tick: EventBridgeEvent =
         serde_json::from_value(payload("schedule/rollups-tick.json")).expect("a schedule event");
-    let first = rollups::handle_schedule(app.services.store.as_ref(), tick.clone()).await.expect("run");
+    let first = rollups::handle_schedule(app.ports.store.as_ref(), tick.clone()).await.expect("run");
     assert_eq!(first.folded, 1, "March of the campaign's calls");
-    let again = rollups::handle_schedule(app.services.store.as_ref(), tick).await.expect("run");
+    let again = rollups::handle_schedule(app.ports.store.as_ref(), tick).await.expect("run");
     assert_eq!((again.folded, again.deferred), (0, 0), "a second tick finds nothing due");
 }
 

@@ -30,12 +30,14 @@ fn template_routes() -> RouteSet {
     routes
 }
 
+/// (function, method, path) of every route of the registry of functions.
 fn code_routes() -> RouteSet {
-    let tables = [("ingest", ingest::route_table()), ("campaign-stats", campaign_stats::route_table())];
-    tables
-        .into_iter()
-        .flat_map(|(binary, table)| {
-            table.into_iter().map(move |route| (binary.to_owned(), route.method.to_string(), route.path.to_owned()))
+    local::registry::FUNCTIONS
+        .iter()
+        .flat_map(|function| {
+            (function.routes)()
+                .into_iter()
+                .map(move |spec| (function.name.to_owned(), spec.method.to_string(), spec.path.to_owned()))
         })
         .collect()
 }
@@ -53,12 +55,19 @@ fn the_template_routes_exactly_what_each_function_serves() {
 }
 
 #[test]
-fn every_function_crate_is_in_the_template() {
+fn every_function_crate_is_in_the_registry_and_the_template() {
     let functions = format!("{}/../functions", env!("CARGO_MANIFEST_DIR"));
     let template =
         std::fs::read_to_string(format!("{}/../infra/template.yaml", env!("CARGO_MANIFEST_DIR"))).expect("template");
-    for entry in std::fs::read_dir(functions).expect("functions folder") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+    let mut crates: Vec<String> = std::fs::read_dir(functions)
+        .expect("functions folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    crates.sort();
+    let mut registered: Vec<String> = local::registry::FUNCTIONS.iter().map(|f| f.name.to_owned()).collect();
+    registered.sort();
+    assert_eq!(crates, registered, "functions/ and local::registry::FUNCTIONS list the same functions");
+    for name in crates {
         assert!(
             template.contains(&format!("Binary: {name}")),
             "functions/{name} is not deployed by infra/template.yaml"

@@ -56,8 +56,13 @@ pub fn due_partitions() -> impl Iterator<Item = String> {
     (0..DUE_PARTITIONS).map(|partition| format!("DUE#{partition}"))
 }
 
-pub fn cache(cache_key: &str) -> Item {
-    key(format!("C#{cache_key}"), "C")
+/// The partition of a cache group: every variant of one view of one thing.
+pub fn cache_pk(group: &str) -> String {
+    format!("C#{group}")
+}
+
+pub fn cache(cache_key: &domain::ports::CacheKey) -> Item {
+    key(cache_pk(&cache_key.group), format!("V#{}", cache_key.variant))
 }
 
 pub fn connections_pk(ws: &WorkspaceId) -> String {

@@ -27,7 +27,7 @@ const CREDITS: Kind = Kind::Number { min: 0.0, max: 1e9 };
 const DAYS: Kind = Kind::Integer { min: 0, max: 3_650 };
 const STEPS: Kind = Kind::Integer { min: 0, max: 10_000 };
 
-pub const CONTACT_STATES: &[&str] = &["pending", "in_progress", "completed", "refused", "not_reached", "excluded"];
+pub const CONTACT_STATES: [&str; 6] = ["pending", "in_progress", "completed", "refused", "not_reached", "excluded"];
 /// Call outcomes that dashboards name; others are valid tokens and count as `other`.
 pub const CALL_OUTCOMES: &[&str] =
     &["completed", "refused", "no_answer", "busy", "failed", "converted", "interested", "not_interested"];
@@ -218,7 +218,7 @@ pub const CATALOG: &[EventSchema] = &[
         fields: &[
             Field::req("campaign_id", Kind::Id),
             Field::req("contact_id", Kind::Id),
-            Field::req("state", Kind::OneOf(CONTACT_STATES)),
+            Field::req("state", Kind::OneOf(&CONTACT_STATES)),
         ],
     },
     EventSchema {

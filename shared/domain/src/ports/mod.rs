@@ -8,9 +8,9 @@ mod push;
 mod queue;
 mod store;
 
-pub use blobs::{Blobs, MAX_LINK_LIFETIME};
-pub use cache::Cache;
+pub use blobs::{BlobError, Blobs, MAX_LINK_LIFETIME};
+pub use cache::{Cache, CacheError, CacheKey};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use push::{Connection, Connections, Push, PushError};
-pub use queue::{Queue, QueueDepth, Received};
+pub use queue::{Queue, QueueDepth, QueueError, Received};
 pub use store::{CommitError, DueFold, RollupStore, StoreError};

@@ -1,7 +1,16 @@
 use async_trait::async_trait;
 use jiff::SignedDuration;
 
-use super::StoreError;
+/// Why the queue could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    /// The backing service failed or timed out; the operation may be retried.
+    #[error("queue unavailable: {0}")]
+    Unavailable(String),
+    /// The queue answered with something that does not read back (a receipt, a count).
+    #[error("queue answer unreadable: {0}")]
+    Corrupt(String),
+}
 
 /// A message handed to a consumer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +44,8 @@ pub struct QueueDepth {
 ///   approximate).
 #[async_trait]
 pub trait Queue: Send + Sync {
-    async fn send(&self, body: &str) -> Result<String, StoreError>;
-    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, StoreError>;
-    async fn ack(&self, receipt: &str) -> Result<(), StoreError>;
-    async fn depth(&self) -> Result<QueueDepth, StoreError>;
+    async fn send(&self, body: &str) -> Result<String, QueueError>;
+    async fn receive(&self, max: usize, visibility: SignedDuration) -> Result<Vec<Received>, QueueError>;
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError>;
+    async fn depth(&self) -> Result<QueueDepth, QueueError>;
 }

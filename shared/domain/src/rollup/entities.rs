@@ -63,7 +63,7 @@ pub const ENTITIES: &[EntityDef] = &[
         kind: "contact",
         id: &["campaign_id", "contact_id"],
         state: Some("state"),
-        gauge: Some(GaugeDef { series: super::series::names::CONTACT_STATES, group_by: &["campaign_id"] }),
+        gauge: Some(GaugeDef { series: super::series::contact_states::NAME, group_by: &["campaign_id"] }),
     },
     EntityDef { source: "lead.stage_changed", kind: "lead_stage", id: &["lead_id"], state: Some("stage"), gauge: None },
     EntityDef { source: "workflow.run", kind: "workflow_run", id: &["run_id"], state: Some("status"), gauge: None },

@@ -8,24 +8,51 @@ use crate::events::ValidEvent;
 use crate::events::catalog::CALL_OUTCOMES;
 use crate::time::Grain;
 
-/// One measured quantity of a series. Each produces one or more named fields in a cell.
+/// Counts of events per value of a field: `<field>.<value>`; values outside `values` count as
+/// `other`.
+#[derive(Debug, Clone, Copy)]
+pub struct CountBy {
+    pub field: &'static str,
+    pub values: &'static [&'static str],
+}
+
+/// A number of the event, stored in units of 1/`scale` (1000 for milli-units, 1,000,000 for
+/// micros) so that sums are exact integers.
+#[derive(Debug, Clone, Copy)]
+pub struct Quantity {
+    pub field: &'static str,
+    pub scale: i64,
+}
+
+/// One measured quantity of a series. Each produces one or more named fields in a cell; views
+/// read them back through the same values (`views::read::Reading`), never by spelling names.
 #[derive(Debug, Clone, Copy)]
 pub enum Measure {
     /// `count`: number of events.
     Count,
-    /// `<field>.<value>`: number of events per value; values outside `values` count as `other`.
-    CountBy { field: &'static str, values: &'static [&'static str] },
-    /// `sum.<field>`: sum of a number, times `scale` (1000 for milli-units, 1_000_000 for micros).
-    Sum { field: &'static str, scale: i64 },
-    /// `min.<field>` and `max.<field>`: extremes of a number, times `scale`.
-    MinMax { field: &'static str, scale: i64 },
+    CountBy(CountBy),
+    /// `sum.<field>`.
+    Sum(Quantity),
+    /// `min.<field>` and `max.<field>`: extremes.
+    MinMax(Quantity),
     /// `max.at`: the newest `occurred_at` seen, in Unix milliseconds (the view's watermark). Kept
     /// on the all-time bucket only: every newer event moves it, so on hours and days it would
     /// cost a write per batch per bucket for a number no view reads there.
     Latest,
 }
 
-/// Field names, shared by the engine and the views that read them.
+impl Measure {
+    /// The event field a measure reads, if any.
+    pub fn source_field(&self) -> Option<&'static str> {
+        match self {
+            Measure::CountBy(CountBy { field, .. }) | Measure::Sum(Quantity { field, .. }) => Some(field),
+            Measure::MinMax(Quantity { field, .. }) => Some(field),
+            Measure::Count | Measure::Latest => None,
+        }
+    }
+}
+
+/// Field names, shared by the engine and the stores.
 pub mod field {
     pub const COUNT: &str = "count";
     pub const LATEST: &str = "max.at";
@@ -44,13 +71,6 @@ pub mod field {
     pub fn state(value: &str) -> String {
         format!("state.{value}")
     }
-}
-
-/// Names of series that views read.
-pub mod names {
-    pub const CAMPAIGN_CALLS: &str = "campaign_calls";
-    pub const CAMPAIGN_ADS: &str = "campaign_ads";
-    pub const CONTACT_STATES: &str = "contact_states";
 }
 
 /// A rollup fed by one event type.
@@ -88,7 +108,7 @@ impl SeriesDef {
         for measure in self.measures {
             match *measure {
                 Measure::Count => fields.push((field::COUNT.to_owned(), 1)),
-                Measure::CountBy { field: name, values } => {
+                Measure::CountBy(CountBy { field: name, values }) => {
                     let value = match event.data.get(name) {
                         Some(Value::String(text)) => text.as_str(),
                         Some(Value::Bool(true)) => "true",
@@ -98,12 +118,12 @@ impl SeriesDef {
                     let value = if values.contains(&value) { value } else { "other" };
                     fields.push((field::count_by(name, value), 1));
                 }
-                Measure::Sum { field: name, scale } => {
+                Measure::Sum(Quantity { field: name, scale }) => {
                     if let Some(number) = event.number(name) {
                         fields.push((field::sum(name), scaled(number, scale)));
                     }
                 }
-                Measure::MinMax { field: name, scale } => {
+                Measure::MinMax(Quantity { field: name, scale }) => {
                     if let Some(number) = event.number(name) {
                         fields.push((field::min(name), scaled(number, scale)));
                         fields.push((field::max(name), scaled(number, scale)));
@@ -134,39 +154,62 @@ pub const MICRO: i64 = 1_000_000;
 
 const LIVE: &[Grain] = &[Grain::Hour, Grain::Day, Grain::Total];
 
-/// Every series the product maintains.
-pub const SERIES: &[SeriesDef] = &[
-    // Seed 003: call attempts of a campaign by outcome, with durations.
-    SeriesDef {
-        name: names::CAMPAIGN_CALLS,
+/// Seed 003: call attempts of a campaign by outcome, with durations.
+pub mod campaign_calls {
+    use super::*;
+
+    pub const NAME: &str = "campaign_calls";
+    pub const OUTCOME: CountBy = CountBy { field: "outcome", values: CALL_OUTCOMES };
+    pub const DURATION: Quantity = Quantity { field: "duration_s", scale: MILLI };
+    pub const SERIES: SeriesDef = SeriesDef {
+        name: NAME,
         source: "call.completed",
         key: &["campaign_id"],
         grains: LIVE,
         measures: &[
             Measure::Count,
-            Measure::CountBy { field: "outcome", values: CALL_OUTCOMES },
-            Measure::Sum { field: "duration_s", scale: MILLI },
-            Measure::MinMax { field: "duration_s", scale: MILLI },
+            Measure::CountBy(OUTCOME),
+            Measure::Sum(DURATION),
+            Measure::MinMax(DURATION),
             Measure::Latest,
         ],
-    },
-    // Seed 000: ad delivery of a campaign.
-    SeriesDef {
-        name: names::CAMPAIGN_ADS,
+    };
+}
+
+/// Seed 000: ad delivery of a campaign.
+pub mod campaign_ads {
+    use super::*;
+
+    pub const NAME: &str = "campaign_ads";
+    pub const IMPRESSIONS: Quantity = Quantity { field: "impressions", scale: 1 };
+    pub const CLICKS: Quantity = Quantity { field: "clicks", scale: 1 };
+    pub const SPEND: Quantity = Quantity { field: "spend", scale: MICRO };
+    pub const CONVERSIONS: Quantity = Quantity { field: "conversions", scale: 1 };
+    pub const REVENUE: Quantity = Quantity { field: "revenue", scale: MICRO };
+    pub const SERIES: SeriesDef = SeriesDef {
+        name: NAME,
         source: "ad.delivery",
         key: &["campaign_id"],
         grains: LIVE,
         measures: &[
             Measure::Count,
-            Measure::Sum { field: "impressions", scale: 1 },
-            Measure::Sum { field: "clicks", scale: 1 },
-            Measure::Sum { field: "spend", scale: MICRO },
-            Measure::Sum { field: "conversions", scale: 1 },
-            Measure::Sum { field: "revenue", scale: MICRO },
+            Measure::Sum(IMPRESSIONS),
+            Measure::Sum(CLICKS),
+            Measure::Sum(SPEND),
+            Measure::Sum(CONVERSIONS),
+            Measure::Sum(REVENUE),
             Measure::Latest,
         ],
-    },
-];
+    };
+}
+
+/// Seed 003: contacts of a campaign by their current state (a gauge, see `entities`).
+pub mod contact_states {
+    pub const NAME: &str = "contact_states";
+}
+
+/// Every series the product maintains.
+pub const SERIES: &[SeriesDef] = &[campaign_calls::SERIES, campaign_ads::SERIES];
 
 #[cfg(test)]
 mod tests {
@@ -180,14 +223,7 @@ mod tests {
         for series in SERIES {
             let schema = crate::events::schema(series.source).unwrap_or_else(|| panic!("{}", series.name));
             let mut fields: Vec<&str> = series.key.to_vec();
-            for measure in series.measures {
-                match measure {
-                    Measure::CountBy { field, .. } | Measure::Sum { field, .. } | Measure::MinMax { field, .. } => {
-                        fields.push(field)
-                    }
-                    Measure::Count | Measure::Latest => {}
-                }
-            }
+            fields.extend(series.measures.iter().filter_map(Measure::source_field));
             for field in fields {
                 assert!(schema.field(field).is_some(), "{}: {} has no field {field}", series.name, schema.name);
             }
@@ -209,10 +245,8 @@ mod tests {
             let schema = crate::events::schema(series.source).expect("source type");
             for measure in series.measures {
                 let largest = match *measure {
-                    Measure::Sum { field, scale } | Measure::MinMax { field, scale } => {
-                        bound(schema, field) * scale as f64
-                    }
-                    Measure::Count | Measure::CountBy { .. } => 1.0,
+                    Measure::Sum(q) | Measure::MinMax(q) => bound(schema, q.field) * q.scale as f64,
+                    Measure::Count | Measure::CountBy(_) => 1.0,
                     // Unix milliseconds until the year 10000.
                     Measure::Latest => 253_402_300_800_000.0,
                 };

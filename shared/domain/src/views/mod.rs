@@ -1,42 +1,83 @@
 //! Views: what a dashboard reads, built from a handful of key lookups and range reads over
-//! rollups and entities, never from raw events.
+//! rollups and entities, never from raw events. One folder per dashboard family; `read` holds
+//! what they share (typed reads of cells, gap-filled series).
 
-pub mod campaign_stats;
+pub mod read;
+pub mod surveys;
+
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::WorkspaceId;
 use crate::ports::{RollupStore, StoreError};
-use crate::rollup::EntityKey;
 use crate::rollup::cells::Value as CellValue;
+use crate::rollup::entities::workspace_time_zone;
+use crate::rollup::{EntityKey, EntityRecord};
+use crate::time::RangeError;
 
-/// Where a response came from (spec/API.md: every response may carry it).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Meta {
+/// What a view computed and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewed<T> {
+    pub body: T,
+    pub meta: ViewMeta,
+}
+
+/// Where a view's numbers came from (spec/API.md: every response may carry it). The HTTP layer
+/// adds whether the answer came from its cache.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ViewMeta {
     pub generated_at: Timestamp,
     /// The workspace's IANA zone; dates and days are in it.
     pub timezone: String,
     /// `occurred_at` of the newest event included, if any.
     pub watermark: Option<Timestamp>,
-    pub cache: CacheStatus,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum CacheStatus {
-    Hit,
-    Miss,
-    Bypass,
+impl ViewMeta {
+    pub fn from_rollups(now: Timestamp, tz: &TimeZone, watermark: Option<Timestamp>) -> ViewMeta {
+        ViewMeta {
+            generated_at: now,
+            timezone: tz.iana_name().unwrap_or("UTC").to_owned(),
+            watermark,
+            source: Source::Rollup,
+        }
+    }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Rollup,
     Live,
+}
+
+/// Why a view could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The requested time range, once resolved in the workspace's zone, is not a valid range.
+    #[error("{0}")]
+    Range(#[from] RangeError),
+}
+
+/// Loads `keys` and the workspace's entity in one read; the workspace's zone comes with them, so
+/// a request reads its workspace once.
+pub async fn load_with_workspace(
+    store: &dyn RollupStore,
+    ws: &WorkspaceId,
+    keys: &[EntityKey],
+) -> Result<(TimeZone, HashMap<EntityKey, EntityRecord>), StoreError> {
+    let mut all = keys.to_vec();
+    all.push(EntityKey::workspace());
+    let entities = store.load_entities(ws, &all).await?;
+    Ok((workspace_time_zone(entities.get(&EntityKey::workspace())), entities))
 }
 
 /// A stored count as a JSON integer. Counts grow by one per event, so they never come near
@@ -53,20 +94,4 @@ pub fn ratio(part: i64, whole: i64) -> f64 {
 pub fn round_to(value: f64, decimals: i32) -> f64 {
     let factor = 10f64.powi(decimals);
     (value * factor).round() / factor
-}
-
-/// A field stored in units of 1/`scale`, back in whole units, rounded to 3 decimals.
-pub fn unscaled(value: CellValue, scale: i64) -> f64 {
-    round_to(value as f64 / scale as f64, 3)
-}
-
-pub fn timestamp_from_millis(millis: CellValue) -> Option<Timestamp> {
-    Timestamp::from_millisecond(i64::try_from(millis).ok()?).ok()
-}
-
-/// The workspace's IANA zone (UTC until a `workspace.upserted` sets one).
-pub async fn workspace_time_zone(store: &dyn RollupStore, ws: &WorkspaceId) -> Result<TimeZone, StoreError> {
-    let key = EntityKey::workspace();
-    let found = store.load_entities(ws, std::slice::from_ref(&key)).await?;
-    Ok(crate::rollup::entities::workspace_time_zone(found.get(&key)))
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use domain::ports::{Blobs, Clock, MAX_LINK_LIFETIME, StoreError, SystemClock};
+use domain::ports::{BlobError, Blobs, Clock, MAX_LINK_LIFETIME, SystemClock};
 use jiff::SignedDuration;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -37,9 +37,9 @@ impl BlobFolder {
     /// Blobs under `root` (created on the first `put`), linked as `{base_url}/blobs/{key}?...`:
     /// `base_url` is where [`Self::routes`] is served. The signing secret is random, so links
     /// are good for this value's router only (see `signing`).
-    pub fn new(root: impl Into<PathBuf>, base_url: &str) -> Result<BlobFolder, StoreError> {
+    pub fn new(root: impl Into<PathBuf>, base_url: &str) -> Result<BlobFolder, BlobError> {
         let signer = Signer::random()
-            .map_err(|error| StoreError::Unavailable(format!("no randomness for the link secret: {error}")))?;
+            .map_err(|error| BlobError::Unavailable(format!("no randomness for the link secret: {error}")))?;
         Ok(BlobFolder {
             root: root.into(),
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -67,8 +67,8 @@ impl BlobFolder {
     }
 }
 
-fn invalid(error: InvalidKey) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+fn invalid(error: InvalidKey) -> BlobError {
+    BlobError::InvalidKey(error.to_string())
 }
 
 /// Writes `bytes` to `target` through a temporary file in `staging`, so readers see the old
@@ -86,7 +86,7 @@ fn replace_file(staging: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<
 
 #[async_trait]
 impl Blobs for BlobFolder {
-    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), StoreError> {
+    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
         let relative = key::relative_path(key).map_err(invalid)?;
         let staging = self.root.join("tmp");
         let (file, type_file) = (self.file(&relative), self.content_type_file(&relative));
@@ -98,11 +98,11 @@ impl Blobs for BlobFolder {
             replace_file(&staging, &file, &bytes)
         })
         .await
-        .map_err(|join| StoreError::Unavailable(format!("blob task failed: {join}")))?
-        .map_err(|error| StoreError::Unavailable(format!("blob {key:?} not written: {error}")))
+        .map_err(|join| BlobError::Unavailable(format!("blob task failed: {join}")))?
+        .map_err(|error| BlobError::Unavailable(format!("blob {key:?} not written: {error}")))
     }
 
-    async fn link(&self, key: &str, filename: &str, expires_in: SignedDuration) -> Result<String, StoreError> {
+    async fn link(&self, key: &str, filename: &str, expires_in: SignedDuration) -> Result<String, BlobError> {
         key::relative_path(key).map_err(invalid)?;
         let expires = self.clock.now().as_second().saturating_add(expires_in.min(MAX_LINK_LIFETIME).as_secs());
         let signature = self.signer.sign(key, filename, expires);

@@ -8,7 +8,7 @@ use super::unavailable;
 
 /// Step `i` brings a file from version `i` to `i + 1`. Append only: a shipped step never changes,
 /// since files in the wild already ran it.
-const MIGRATIONS: &[&str] = &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS, V3_WIDE_CELL_VALUES];
+const MIGRATIONS: &[&str] = &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS, V3_WIDE_CELL_VALUES, V4_CACHE_GROUPS];
 
 const V1_ENGINE: &str = "
 -- Each stored event is its own exactly-once marker: (ws, id) is unique.
@@ -104,6 +104,19 @@ INSERT INTO cells_v3 (ws, series, bucket, field, value)
     FROM cells;
 DROP TABLE cells;
 ALTER TABLE cells_v3 RENAME TO cells;
+";
+
+const V4_CACHE_GROUPS: &str = "
+-- Cached views are keyed by a group (one view of one thing in one workspace) and a variant, so
+-- that every variant of a group is dropped at once. Cached answers are disposable: not carried over.
+DROP TABLE cache;
+CREATE TABLE cache (
+    grp        TEXT NOT NULL,
+    variant    TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    expires_at INTEGER NOT NULL, -- Unix microseconds
+    PRIMARY KEY (grp, variant)
+) WITHOUT ROWID;
 ";
 
 /// Brings the database to the newest schema. One immediate transaction, so two processes

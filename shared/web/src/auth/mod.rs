@@ -5,9 +5,9 @@
 //! `exp`, `iss`, `aud` and `sub` are required; `iss` and `aud` must match; 30 s of leeway.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use domain::WorkspaceId;
@@ -31,6 +31,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Manager, Role::Viewer, Role::Agent, Role::User, Role::Service];
+
     pub fn parse(text: &str) -> Option<Role> {
         Some(match text {
             "admin" => Role::Admin,
@@ -63,17 +65,6 @@ pub struct Caller {
     pub role: Role,
     /// Further workspaces the caller may compare (seed 002 comparison).
     pub workspaces: Vec<WorkspaceId>,
-}
-
-impl Caller {
-    /// 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!("the {} role may not do this", self.role.as_str())))
-        }
-    }
 }
 
 /// Token settings, typically from the environment (see `wiring`).
@@ -142,6 +133,23 @@ impl Authenticator {
             return Err(AuthConfigError::NoKeys);
         }
         Ok(Authenticator { hs256, rs256, issuer: config.issuer, audience: config.audience })
+    }
+
+    /// The caller of a request, from its `Authorization: Bearer <token>` header, or 401 saying
+    /// why not.
+    pub fn caller(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
+        let header = headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+        // The scheme is case-insensitive (RFC 7235).
+        let token = header
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
+            .ok_or_else(|| ApiError::unauthorized("Authorization must be a Bearer token"))?;
+        self.authenticate(token.trim())
     }
 
     /// The caller a bearer token stands for, or 401 saying why not.
@@ -219,31 +227,17 @@ fn caller_of(claims: &Map<String, Value>) -> Result<Caller, ApiError> {
     Ok(Caller { user_id: user_id.to_owned(), workspace, role, workspaces })
 }
 
-impl<S> FromRequestParts<S> for Caller
-where
-    Arc<Authenticator>: FromRef<S>,
-    S: Send + Sync,
-{
+/// The caller of a route, authenticated and authorised before the route runs (see
+/// [`crate::routes::router`]).
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?
-            .to_str()
-            .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
-        // The scheme is case-insensitive (RFC 7235).
-        let token = header
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token)
-            .ok_or_else(|| ApiError::unauthorized("Authorization must be a Bearer token"))?;
-        let caller = Arc::<Authenticator>::from_ref(state).authenticate(token.trim())?;
-        let span = tracing::Span::current();
-        span.record("workspace", caller.workspace.as_str());
-        span.record("role", caller.role.as_str());
-        Ok(caller)
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the caller was asked for on a route not built by web::router"))
     }
 }
 

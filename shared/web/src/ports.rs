@@ -1,15 +1,15 @@
-//! The ports a function needs, as `Arc<dyn Port>`: the state every router is built with.
-//! `wiring` builds it from the environment (SQLite or AWS); tests build it by hand.
+//! Every port a process may hold, for hosts that run several functions at once (the local
+//! runtime, tests): each function's state takes from it what that function uses. A Lambda
+//! builds its function's state directly, with only its own ports.
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use domain::ports::{Blobs, Cache, Clock, Connections, Push, Queue, RollupStore};
 
 use crate::Authenticator;
 
 #[derive(Clone)]
-pub struct Services {
+pub struct Ports {
     pub auth: Arc<Authenticator>,
     pub store: Arc<dyn RollupStore>,
     pub cache: Arc<dyn Cache>,
@@ -19,10 +19,4 @@ pub struct Services {
     pub queue: Arc<dyn Queue>,
     pub connections: Arc<dyn Connections>,
     pub push: Arc<dyn Push>,
-}
-
-impl FromRef<Services> for Arc<Authenticator> {
-    fn from_ref(services: &Services) -> Self {
-        Arc::clone(&services.auth)
-    }
 }

@@ -1,0 +1,50 @@
+//! Every function the product deploys, by name (its crate's, its binary's and the template's
+//! `Binary:`), with its route table. The local runtime serves their routes from here; the template
+//! test, the OpenAPI document and the authorization matrix test read their tables from here.
+//! Adding a function is its crate, a line here (and one in `local/Cargo.toml`), and its block in
+//! `infra/template.yaml`.
+
+use axum::Router;
+use serde_json::Value;
+use web::{Ports, RouteSpec};
+
+pub struct Function {
+    pub name: &'static str,
+    /// Its routes; none for a function that serves no HTTP (a schedule).
+    pub routes: fn() -> Vec<RouteSpec>,
+    /// Its router over the host's ports; `None` without routes.
+    pub router: Option<fn(&Ports) -> Router>,
+}
+
+pub const FUNCTIONS: &[Function] = &[
+    Function {
+        name: "ingest",
+        routes: || web::specs(ingest::route_table()),
+        router: Some(|ports| ingest::router(ports.into())),
+    },
+    Function {
+        name: "campaign-stats",
+        routes: || web::specs(campaign_stats::route_table()),
+        router: Some(|ports| campaign_stats::router(ports.into())),
+    },
+    Function { name: "rollups", routes: Vec::new, router: None },
+];
+
+/// The function called `name`.
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|function| function.name == name)
+}
+
+/// The OpenAPI 3.1 document of every function's routes.
+pub fn openapi() -> Value {
+    let functions: Vec<(&str, Vec<RouteSpec>)> =
+        FUNCTIONS.iter().map(|function| (function.name, (function.routes)())).collect();
+    let document = web::routes::openapi::document(
+        "Analytics API",
+        env!("CARGO_PKG_VERSION"),
+        "Dashboards' analytics, computed from pushed events (see the project's README). Every \
+         route takes a bearer JWT; errors answer in one envelope.",
+        &functions,
+    );
+    web::routes::openapi::to_json(&document)
+}

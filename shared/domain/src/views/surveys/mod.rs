@@ -1,0 +1,3 @@
+//! Seed 003: voice survey campaigns.
+
+pub mod campaign_stats;
