@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: formatting, lints, the emulators the AWS adapters are
 # tested against, every test of the workspace (unit, contract suites on SQLite and on the
-# emulators, exactly-once properties, end to end over HTTP), the local runtime on DynamoDB Local,
-# the infrastructure checks and the Lambda builds with their size report. Everything it needs is
-# installed under .tools/.
+# emulators, exactly-once properties, end to end over HTTP), the OpenAPI document's validation, the
+# local runtime on DynamoDB Local, the infrastructure checks and the Lambda builds with their size
+# report. Everything it needs is installed under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,8 @@ echo "== formatting"
 cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# The Lambdas build without the OpenAPI parts (and with only their adapters): lint that build too.
+cargo clippy --locked -p ingest -p campaign-stats -p rollups -- -D warnings
 
 echo "== emulators"
 tests/emulators/start.sh
@@ -29,6 +31,9 @@ set +a
 
 echo "== tests"
 cargo test --workspace --all-features --locked
+
+echo "== the OpenAPI document"
+tests/validate-openapi.sh
 
 echo "== the local runtime on DynamoDB Local"
 tests/local-on-emulators.sh

@@ -15,7 +15,7 @@ use domain::views::surveys::campaign_stats::{CampaignStats, StatsOptions, campai
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 use web::extract::{ApiQuery, CampaignId, DatesQuery, Flag};
-use web::{ApiError, Authenticator, CachedView, Caller, Envelope, ErrorCode, Ports, Role, Route};
+use web::{ApiError, Authenticator, CachedView, Caller, Envelope, Ports, Role, Route};
 
 /// The stats view: cached 60 s (seed 003), the stats object at the top level with `meta`.
 pub const STATS: CachedView = CachedView::new("campaign-stats", SignedDuration::from_secs(60), Envelope::Bare);
@@ -55,13 +55,11 @@ pub fn route_table() -> Vec<Route<StatsState>> {
             )
             .query::<StatsQuery>()
             .query::<DatesQuery>()
-            .returns_view::<CampaignStats>(&STATS, "The campaign's stats.")
-            .errors(&[ErrorCode::NotFound]),
+            .returns_view::<CampaignStats>(&STATS, "The campaign's stats."),
         Route::post("/api/campaigns/{campaign_id}/stats/invalidate", invalidate)
             .roles(&[Role::Admin])
             .doc("Drop a campaign's cached stats", "The next stats request of the campaign computes them afresh.")
-            .returns::<Invalidated>(200, "The cached stats are gone.")
-            .errors(&[ErrorCode::NotFound]),
+            .returns::<Invalidated>(200, "The cached stats are gone."),
     ]
 }
 

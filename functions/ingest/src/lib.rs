@@ -16,7 +16,7 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use web::extract::BodyBytes;
-use web::{ApiError, Authenticator, Caller, ErrorCode, Ports, Role, Route};
+use web::{ApiError, Authenticator, Caller, Ports, Role, Route};
 
 pub const MAX_EVENTS: usize = 500;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -50,8 +50,7 @@ pub fn route_table() -> Vec<Route<IngestState>> {
             )
             .body::<EventBatch>()
             .example(example_batch)
-            .returns::<IngestResponse>(202, "What happened to each event.")
-            .errors(&[ErrorCode::PayloadTooLarge, ErrorCode::UnsupportedMediaType]),
+            .returns::<IngestResponse>(202, "What happened to each event."),
     ]
 }
 

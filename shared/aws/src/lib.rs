@@ -19,6 +19,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
+use aws_smithy_http_client::tls;
 
 /// The SDK configuration every client is built from: region, credentials and endpoints from the
 /// environment (`AWS_REGION`, `AWS_ENDPOINT_URL[_<SERVICE>]`, ...), bounded time per attempt and
@@ -31,7 +32,11 @@ pub async fn sdk_config() -> SdkConfig {
 /// [`sdk_config`] before loading, for callers that set endpoints or credentials themselves
 /// (tests against emulators).
 pub fn config_loader() -> ConfigLoader {
+    let https = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https();
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(2))

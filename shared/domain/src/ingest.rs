@@ -145,7 +145,10 @@ pub async fn apply_events(
         })?;
     }
 
-    Ok(outcomes.into_iter().map(|outcome| outcome.expect("every event has an outcome")).collect())
+    outcomes
+        .into_iter()
+        .collect::<Option<Vec<Outcome>>>()
+        .ok_or_else(|| StoreError::Corrupt("an event of the batch was left without an outcome".into()))
 }
 
 /// Removes from `chunk` the events among `ids` that are stored now, recording their outcomes.

@@ -72,7 +72,9 @@ pub fn connections_pk(ws: &WorkspaceId) -> String {
 /// Stable across processes and releases, unlike std's randomly seeded hasher.
 fn stable_hash(text: &str) -> u64 {
     let digest = Sha256::digest(text.as_bytes());
-    u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 digest has 32 bytes"))
+    let mut first = [0; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first)
 }
 
 /// Cell fields are stored as top-level attributes with this prefix, apart from pk, sk and TTL.

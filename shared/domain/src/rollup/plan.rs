@@ -79,11 +79,12 @@ impl Rules {
             after.set(key, incoming);
         }
 
+        // Every written key was set in `after` just above.
         let entities = written
             .into_iter()
-            .map(|(key, expected)| {
-                let record = after.get(&key).cloned().expect("a written entity is in the snapshot");
-                EntityWrite { key, expected, record }
+            .filter_map(|(key, expected)| {
+                let record = after.get(&key).cloned()?;
+                Some(EntityWrite { key, expected, record })
             })
             .collect();
         (CommitPlan { events: records, cells: cells.without_no_ops(), entities }, after)

@@ -105,7 +105,8 @@ fn attachment(filename: &str) -> HeaderValue {
     if plain != filename {
         value.push_str(&format!("; filename*=UTF-8''{}", utf8_percent_encode(filename, COMPONENT)));
     }
-    HeaderValue::from_str(&value).expect("only visible ASCII and spaces were written")
+    // Only visible ASCII and spaces were written; should that ever change, a bare attachment.
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
 #[cfg(test)]

@@ -9,19 +9,20 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 pub(super) struct Signer {
-    secret: [u8; 32],
+    secret: [u8; 64],
 }
 
 impl Signer {
     pub(super) fn random() -> Result<Signer, getrandom::Error> {
-        let mut secret = [0; 32];
+        // A key of SHA-256's block size, so HMAC takes it as it is (no fallible length check).
+        let mut secret = [0; 64];
         getrandom::fill(&mut secret)?;
         Ok(Signer { secret })
     }
 
     /// Each part is length-prefixed, so no two different (key, filename, expires) share a message.
     fn mac(&self, key: &str, filename: &str, expires: i64) -> HmacSha256 {
-        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
+        let mut mac = <HmacSha256 as KeyInit>::new(&self.secret.into());
         for part in [key.as_bytes(), filename.as_bytes(), expires.to_string().as_bytes()] {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);

@@ -60,7 +60,8 @@ pub struct RouteSpec {
     /// A request body the route accepts, for its documentation and for tests that call every
     /// route.
     pub example: Option<fn() -> Value>,
-    /// Error statuses the route answers besides those of every route (401, 403, 500, 503).
+    /// Error statuses the route answers besides those every route may (401, 403, 500, 503) and
+    /// those its inputs make possible (400; 404 for an id in the path; 413 and 415 for a body).
     pub errors: Vec<ErrorCode>,
     pub(crate) doc: openapi::OperationDoc,
 }
@@ -119,7 +120,8 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
         self
     }
 
-    /// Error statuses this route answers besides those every route may (401, 403, 500, 503).
+    /// Error statuses this route answers besides those every route may and those its inputs
+    /// make possible (see [`RouteSpec::errors`]): 409 or 429, say.
     pub fn errors(mut self, codes: &[ErrorCode]) -> Self {
         self.spec.errors.extend_from_slice(codes);
         self

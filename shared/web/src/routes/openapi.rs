@@ -194,9 +194,13 @@ fn operation(function: &str, spec: &RouteSpec, schemas: &mut Schemas) -> utoipa:
         );
     }
     let mut errors: BTreeMap<u16, ErrorCode> = BTreeMap::new();
+    // What every route may answer, then what its inputs make possible, then what it declares.
     let always = [ErrorCode::Unauthorized, ErrorCode::Forbidden, ErrorCode::Internal, ErrorCode::ServiceUnavailable];
     let validation = has_input.then_some(ErrorCode::ValidationFailed);
-    for code in always.into_iter().chain(validation).chain(spec.errors.iter().copied()) {
+    let not_found = (!spec.path_params().is_empty()).then_some(ErrorCode::NotFound);
+    let body = [ErrorCode::PayloadTooLarge, ErrorCode::UnsupportedMediaType].into_iter().filter(|_| spec.takes_body);
+    let inputs = validation.into_iter().chain(not_found).chain(body);
+    for code in always.into_iter().chain(inputs).chain(spec.errors.iter().copied()) {
         errors.insert(code.status().as_u16(), code);
     }
     for (status, code) in errors {
