@@ -36,7 +36,7 @@ Before the route kit (measured 2026-11-23), every function linked every adapter 
 DynamoDB, S3, SQS, SSM and API Gateway SDKs) and aws-lc: ingest 5.42 MB, campaign-stats 5.39 MB,
 rollups 4.31 MB. Now each links only its own ports (DynamoDB, and SSM for the token secret), TLS
 runs on ring, logs are filtered without a regex engine, the OpenAPI parts are left out, and release
-builds link with one codegen unit and full LTO.
+builds are optimised for size (opt-level z) and link with one codegen unit and full LTO.
 BEFORE
 } >tests/aws-results.md
 echo "Wrote tests/aws-results.md"

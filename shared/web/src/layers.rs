@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::{ApiError, ErrorCode};
@@ -22,16 +22,21 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// The most header bytes (names and values) a request may carry.
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
-/// How long a request may take, reading its body included (Lambda's own timeout is shorter).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request's body may take to arrive, whole: past it the request is a 408, however
+/// steadily it trickles. A slow handler is not cut short (Lambda's own timeout bounds those).
+pub const BODY_DEADLINE: Duration = Duration::from_secs(30);
 
 /// Adds JSON 404/405 answers, panics as 500 envelopes, limits on the request target and headers
 /// (414 and 431 in the envelope), gzip request bodies (decompressed before any body limit counts
 /// them, so a gzip bomb is a 413; another `Content-Encoding` is a 415), the error envelope on any
 /// error a layer answers without one, and a request id (kept from the caller's `x-request-id` or
-/// made) echoed on the response and carried by the request's tracing span. A request that takes
-/// longer than [`REQUEST_TIMEOUT`] (a body trickled in, say) is answered 408.
+/// made) echoed on the response and carried by the request's tracing span. A body that takes
+/// longer than [`BODY_DEADLINE`] to arrive is answered 408.
 pub fn with_common_layers(router: Router) -> Router {
+    layers(router, BODY_DEADLINE)
+}
+
+fn layers(router: Router, body_deadline: Duration) -> Router {
     router
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
@@ -39,7 +44,7 @@ pub fn with_common_layers(router: Router) -> Router {
         })
         .layer(CatchPanicLayer::custom(|_panic| -> Response { ApiError::internal("handler panicked").into_response() }))
         .layer(RequestDecompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(RequestBodyDeadlineLayer::new(body_deadline))
         .layer(middleware::from_fn(refuse_oversized_requests))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("-");
@@ -87,4 +92,45 @@ async fn envelope_bare_errors(response: Response) -> Response {
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     parts.headers.insert(CONTENT_TYPE, enveloped.headers[CONTENT_TYPE].clone());
     Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::body::{Body, Bytes};
+    use axum::http::Request;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::extract::BodyBytes;
+
+    /// A body whose bytes never come.
+    struct Stalled;
+
+    impl http_body::Body for Stalled {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_does_not_arrive_in_time_is_408_in_the_envelope() {
+        let router = Router::new().route("/echo", post(|BodyBytes(body): BodyBytes| async move { body }));
+        let app = layers(router, Duration::from_millis(100));
+        let request = Request::post("/echo").header("content-type", "application/json").body(Body::new(Stalled));
+        let response = app.oneshot(request.expect("request")).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("body");
+        let envelope: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(envelope["error"]["code"], "REQUEST_TIMEOUT");
+    }
 }

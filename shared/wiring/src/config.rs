@@ -26,7 +26,9 @@ use jsonwebtoken::jwk::JwkSet;
 use web::auth::AuthConfigError;
 use web::{AuthConfig, Authenticator};
 
-#[derive(Debug, thiserror::Error)]
+/// What stops a process at start. Its `Debug` is its message: it is what a `main` returning this
+/// error prints.
+#[derive(thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is required")]
     Missing { name: &'static str },
@@ -36,6 +38,12 @@ pub enum ConfigError {
     Auth(#[from] AuthConfigError),
     #[error("{what} could not be opened: {reason}")]
     Unavailable { what: &'static str, reason: String },
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 /// How configuration is read: the environment, or it with defaults (the local runtime's).
@@ -138,7 +146,9 @@ mod tests {
     #[test]
     fn a_missing_or_invalid_variable_is_named() {
         let none = |_: &str| None;
-        assert!(matches!(AwsSettings::from_lookup(&none), Err(ConfigError::Missing { name: "TABLE_NAME" })));
+        let missing = AwsSettings::from_lookup(&none).expect_err("no table");
+        assert!(matches!(missing, ConfigError::Missing { name: "TABLE_NAME" }));
+        assert_eq!(format!("{missing:?}"), "TABLE_NAME is required", "what main prints when it stops");
         assert!(matches!(AuthSettings::from_lookup(&none), Err(ConfigError::Missing { name: "JWT_ISSUER" })));
         let bad_jwks = |name: &str| match name {
             "JWT_ISSUER" | "JWT_AUDIENCE" => Some("x".to_owned()),

@@ -9,21 +9,18 @@
 //! | `DATA_DIR` | folder of the SQLite file (`analytics.db`) and of the blobs (`blobs/`); default `./data` |
 //! | `PUBLIC_BASE_URL` | where clients reach this process: the blob folder's download links start with it |
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use domain::ports::{Blobs, Queue, SystemClock};
-use embedded::{BlobFolder, Db, PushHub, SqliteCache, SqliteConnections, SqliteQueue, SqliteStore};
+use domain::ports::SystemClock;
+use embedded::PushHub;
 use web::Ports;
 
 use crate::aws::Aws;
 use crate::config::{AuthSettings, ConfigError, Lookup, var};
+use crate::sqlite::Embedded;
 
-/// The queue of export jobs.
-const EXPORTS_QUEUE: &str = "exports";
-/// An export job received this many times without success is dead-lettered, not retried again.
-const EXPORTS_MAX_RECEIVES: u32 = 5;
 pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:3000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +74,7 @@ impl HostConfig {
             Some(aws) if self.auth.secret_parameter.is_some() => aws.authenticator().await?,
             _ => self.auth.clone().authenticator(None)?,
         };
-        let db = open_sqlite(&self.data_dir.join("analytics.db"))?;
-        let folder = BlobFolder::new(self.data_dir.join("blobs"), &self.public_base_url)
-            .map_err(|error| ConfigError::Unavailable { what: "the blob folder", reason: error.to_string() })?;
-        let routes = folder.routes();
-        let embedded_queue =
-            || -> Arc<dyn Queue> { Arc::new(SqliteQueue::new(db.clone(), EXPORTS_QUEUE, EXPORTS_MAX_RECEIVES)) };
+        let embedded = Embedded::open(&self.data_dir, &self.public_base_url)?;
         let ports = match (&aws, self.storage) {
             (Some(aws), Storage::Dynamodb) => Ports {
                 auth,
@@ -91,38 +83,29 @@ impl HostConfig {
                 clock: Arc::new(SystemClock),
                 queue: match aws.settings.exports_queue_url {
                     Some(_) => aws.queue()?,
-                    None => embedded_queue(),
+                    None => embedded.queue(),
                 },
                 blobs: match aws.settings.exports_bucket {
                     Some(_) => aws.blobs()?,
-                    None => Arc::new(folder) as Arc<dyn Blobs>,
+                    None => embedded.blobs(),
                 },
                 connections: aws.connections(),
                 push: Arc::new(PushHub::new()),
             },
             _ => Ports {
                 auth,
-                store: Arc::new(SqliteStore::new(db.clone())),
-                cache: Arc::new(SqliteCache::new(db.clone())),
+                store: embedded.store(),
+                cache: embedded.cache(),
                 clock: Arc::new(SystemClock),
-                queue: embedded_queue(),
-                blobs: Arc::new(folder),
-                connections: Arc::new(SqliteConnections::new(db)),
+                queue: embedded.queue(),
+                blobs: embedded.blobs(),
+                connections: embedded.connections(),
                 push: Arc::new(PushHub::new()),
             },
         };
+        let routes = embedded.routes();
         Ok(Runtime { ports, routes })
     }
-}
-
-fn open_sqlite(path: &Path) -> Result<Arc<Db>, ConfigError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|error| ConfigError::Invalid {
-            name: "DATA_DIR",
-            reason: format!("{}: {error}", dir.display()),
-        })?;
-    }
-    Db::open(path).map_err(|error| ConfigError::Unavailable { what: "the SQLite file", reason: error.to_string() })
 }
 
 /// An absolute http(s) URL without query or fragment; links append paths to it.

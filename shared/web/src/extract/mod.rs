@@ -75,11 +75,25 @@ impl<S: Send + Sync> FromRequest<S> for BodyBytes {
         Bytes::from_request(request, state).await.map(BodyBytes).map_err(|rejection: BytesRejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large("the request body is over the size limit")
+            } else if caused_by_deadline(&rejection) {
+                ApiError::new(ErrorCode::RequestTimeout, "the request body did not arrive in time")
             } else {
                 ApiError::validation("body", rejection.body_text())
             }
         })
     }
+}
+
+/// Whether reading the body failed because its deadline passed (see `layers`).
+fn caused_by_deadline(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// A JSON body read into `T`; a bad field is a 400 naming it by its path (`date_range.start`).
