@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: formatting, lints, the emulators the AWS adapters are
 # tested against, every test of the workspace (unit, contract suites on SQLite and on the
-# emulators, exactly-once properties, end to end over HTTP), the OpenAPI document's validation, the
-# local runtime on DynamoDB Local, the infrastructure checks and the Lambda builds with their size
-# report. Everything it needs is installed under .tools/.
+# emulators, exactly-once properties, end to end over HTTP), the OpenAPI document's validation and
+# schemathesis over it, the local runtime on DynamoDB Local, the infrastructure checks and the
+# Lambda builds with their size report. Everything it needs is installed under .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +32,9 @@ set +a
 echo "== tests"
 cargo test --workspace --all-features --locked
 
-echo "== the OpenAPI document"
+echo "== the OpenAPI document, validated and fuzzed"
 tests/validate-openapi.sh
+tests/schemathesis.sh
 
 echo "== the local runtime on DynamoDB Local"
 tests/local-on-emulators.sh

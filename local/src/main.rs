@@ -148,7 +148,7 @@ fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
         mint_hs256(secret, &claims).unwrap_or_else(|error| format!("<could not sign: {error}>"))
     };
     println!("\nTokens for workspace {DEMO_WORKSPACE} (HS256, valid 7 days):");
-    for role in ["admin", "manager", "viewer", "service"] {
+    for role in web::Role::ALL.map(web::Role::as_str) {
         println!("  {role:<8} {}", token(DEMO_WORKSPACE, &format!("u_{role}"), role));
     }
     println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", "viewer"));

@@ -20,6 +20,9 @@ use web::{ApiError, Authenticator, CachedView, Caller, Envelope, Ports, Role, Ro
 /// The stats view: cached 60 s (seed 003), the stats object at the top level with `meta`.
 pub const STATS: CachedView = CachedView::new("campaign-stats", SignedDuration::from_secs(60), Envelope::Bare);
 
+/// The campaign the documentation's examples name (one of the local runtime's demo campaigns).
+const EXAMPLE_CAMPAIGN: &str = "cmp_csat_q4";
+
 /// The ports this function uses.
 #[derive(Clone, FromRef)]
 pub struct StatsState {
@@ -53,12 +56,14 @@ pub fn route_table() -> Vec<Route<StatsState>> {
                  rate is attempts someone picked up (not no_answer, busy or failed) / all attempts. \\
                  Cached 60 s per campaign and variant; a request with `start` or `end` is not cached.",
             )
+            .path_example("campaign_id", EXAMPLE_CAMPAIGN)
             .query::<StatsQuery>()
             .query::<DatesQuery>()
             .returns_view::<CampaignStats>(&STATS, "The campaign's stats."),
         Route::post("/api/campaigns/{campaign_id}/stats/invalidate", invalidate)
             .roles(&[Role::Admin])
             .doc("Drop a campaign's cached stats", "The next stats request of the campaign computes them afresh.")
+            .path_example("campaign_id", EXAMPLE_CAMPAIGN)
             .returns::<Invalidated>(200, "The cached stats are gone."),
     ]
 }

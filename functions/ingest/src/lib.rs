@@ -62,7 +62,9 @@ pub fn router(state: IngestState) -> Router {
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventBatch {
-    /// 1 to 500 events.
+    /// 1 to 500 events. Each is validated on its own: one that is not a valid event (not even an
+    /// object, say) is listed under `rejected` with its index, and the rest are applied.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 500))]
     pub events: Vec<EventInput>,
 }
 

@@ -18,8 +18,10 @@ use crate::ApiError;
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DatesQuery {
     /// First local day, inclusive; by default as many days before `end` as the view covers.
+    #[cfg_attr(feature = "openapi", param(example = "2025-01-01"))]
     pub start: Option<Date>,
     /// Last local day, inclusive; by default today in the workspace's zone.
+    #[cfg_attr(feature = "openapi", param(example = "2025-01-31"))]
     pub end: Option<Date>,
 }
 

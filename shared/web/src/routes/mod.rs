@@ -60,6 +60,9 @@ pub struct RouteSpec {
     /// A request body the route accepts, for its documentation and for tests that call every
     /// route.
     pub example: Option<fn() -> Value>,
+    /// An example value of a path parameter, for its documentation (and for tools that call the
+    /// documented routes): `("campaign_id", "cmp_csat_q4")`.
+    pub path_examples: Vec<(&'static str, &'static str)>,
     /// Error statuses the route answers besides those every route may (401, 403, 500, 503) and
     /// those its inputs make possible (400; 404 for an id in the path; 413 and 415 for a body).
     pub errors: Vec<ErrorCode>,
@@ -100,6 +103,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             description: "",
             takes_body: false,
             example: None,
+            path_examples: Vec::new(),
             errors: Vec::new(),
             doc: openapi::OperationDoc::default(),
         };
@@ -129,6 +133,12 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
 
     pub fn example(mut self, example: fn() -> Value) -> Self {
         self.spec.example = Some(example);
+        self
+    }
+
+    /// An example value of the path parameter `name`.
+    pub fn path_example(mut self, name: &'static str, value: &'static str) -> Self {
+        self.spec.path_examples.push((name, value));
         self
     }
 

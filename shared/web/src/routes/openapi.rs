@@ -164,12 +164,14 @@ fn operation(function: &str, spec: &RouteSpec, schemas: &mut Schemas) -> utoipa:
         .path_params()
         .into_iter()
         .map(|name| {
+            let example = spec.path_examples.iter().find(|(param, _)| *param == name).map(|(_, value)| json!(value));
             ParameterBuilder::new()
                 .name(name)
                 .parameter_in(ParameterIn::Path)
                 .required(Required::True)
                 .description(Some("An id: 1 to 128 characters of letters, digits and . _ : @ -"))
                 .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(ID_PATTERN))))
+                .example(example)
                 .build()
         })
         .collect();
