@@ -7,33 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 : "${DYNAMODB_ENDPOINT:?start the emulators and source .tools/emulators/env first}"
-cargo build -p local --locked --quiet
-
-work="$(mktemp -d)"
-log="$work/local.log"
-pid=""
-cleanup() {
-    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-STORAGE=dynamodb TABLE_NAME="local-smoke-$RANDOM$RANDOM" DYNAMODB_CREATE_TABLE=1 \
-    AWS_ENDPOINT_URL_DYNAMODB="$DYNAMODB_ENDPOINT" DEMO=0 PORT=0 DATA_DIR="$work/data" \
-    ROLLUP_INTERVAL_SECS=1 target/debug/local >"$log" 2>&1 &
-pid=$!
-
-base=""
-for _ in $(seq 1 120); do
-    base="$(sed -n 's/^Analytics API listening on \(http:[^ ]*\)$/\1/p' "$log")"
-    [[ -n "$base" ]] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "local exited" >&2; exit 1; }
-    sleep 0.5
-done
-[[ -n "$base" ]] || { cat "$log" >&2; echo "local did not start" >&2; exit 1; }
-sleep 0.5 # the banner's token lines follow the address
-token() { awk -v role="$1" '$1 == role { print $2; exit }' "$log"; }
-other="$(sed -n 's/^  viewer of [^:]*: //p' "$log")"
+# shellcheck source=tests/local-runtime.sh
+. tests/local-runtime.sh
+start_local STORAGE=dynamodb TABLE_NAME="local-smoke-$RANDOM$RANDOM" DYNAMODB_CREATE_TABLE=1 \
+    AWS_ENDPOINT_URL_DYNAMODB="$DYNAMODB_ENDPOINT" DEMO=0 ROLLUP_INTERVAL_SECS=1
+other="$(stranger_token)"
 
 now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 events=$(cat <<JSON

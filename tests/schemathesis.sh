@@ -4,7 +4,7 @@
 # role: the run must find no server error, every response as documented (status, content type,
 # headers, schema), every 4xx in the error envelope, bad input refused and good input accepted.
 # Writes tests/schemathesis-results.md. The local runtime runs on loopback, on a free port, over a
-# temporary data folder, and is stopped by PID when the script ends.
+# temporary data folder, and is stopped by PID when the script ends (tests/local-runtime.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,28 +18,9 @@ if [[ ! -x "$venv/bin/schemathesis" || "$(cat "$venv/.version" 2>/dev/null)" != 
     printf '%s' "$version" >"$venv/.version"
 fi
 
-cargo build -p local --locked --quiet
-work="$(mktemp -d)"
-log="$work/local.log"
-pid=""
-cleanup() {
-    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-PORT=0 DATA_DIR="$work/data" ROLLUP_INTERVAL_SECS=5 RUST_LOG=warn "${CARGO_TARGET_DIR:-target}/debug/local" >"$log" 2>&1 &
-pid=$!
-base=""
-for _ in $(seq 1 600); do
-    base="$(sed -n 's/^Analytics API listening on \(http:[^ ]*\)$/\1/p' "$log")"
-    [[ -n "$base" ]] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "local exited" >&2; exit 1; }
-    sleep 0.5
-done
-[[ -n "$base" ]] || { cat "$log" >&2; echo "local did not start" >&2; exit 1; }
-sleep 0.5 # the banner's token lines follow the address
-token() { awk -v role="$1" '$1 == role { print $2; exit }' "$log"; }
+# shellcheck source=tests/local-runtime.sh
+. tests/local-runtime.sh
+start_local ROLLUP_INTERVAL_SECS=5 RUST_LOG=warn
 
 results="${CARGO_TARGET_DIR:-target}/schemathesis"
 rm -rf "$results" && mkdir -p "$results"
@@ -49,7 +30,7 @@ for role in admin manager viewer agent user service; do
     if ! "$venv/bin/schemathesis" --config-file tests/schemathesis.toml run "$base/openapi.json" \
         --header "Authorization: Bearer $(token "$role")" \
         --checks all --exclude-checks use_after_free,ensure_resource_availability,object_level_authorization \
-        --phases examples,coverage,fuzzing --max-examples 100 --seed 20261124 \
+        --phases examples,coverage,fuzzing --max-examples 100 --seed 20261124 --generation-database none \
         --workers 1 --no-color --request-timeout 30 \
         --report json --report-json-path "$results/$role.json" \
         | tee "$results/$role.txt"; then

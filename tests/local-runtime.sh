@@ -1,0 +1,32 @@
+# Sourced by the scripts that test the built local runtime (bash). `start_local VAR=value ...`
+# starts target/debug/local with those variables on a free loopback port over a temporary data
+# folder (`$local_work/data`), waits for its banner and sets `base`; `token <role>` prints that
+# role's token from the banner, `stranger_token` the other workspace's viewer token. The process is
+# stopped by PID and the folder removed when the script exits.
+
+local_work="$(mktemp -d)"
+local_log="$local_work/local.log"
+local_pid=""
+stop_local() {
+    if [[ -n "$local_pid" ]]; then kill "$local_pid" 2>/dev/null || true; wait "$local_pid" 2>/dev/null || true; fi
+    rm -rf "$local_work"
+}
+trap stop_local EXIT
+
+start_local() {
+    cargo build -p local --locked --quiet
+    env "$@" PORT=0 DATA_DIR="$local_work/data" "${CARGO_TARGET_DIR:-target}/debug/local" >"$local_log" 2>&1 &
+    local_pid=$!
+    base=""
+    for _ in $(seq 1 600); do
+        base="$(sed -n 's/^Analytics API listening on \(http:[^ ]*\)$/\1/p' "$local_log")"
+        [[ -n "$base" ]] && break
+        kill -0 "$local_pid" 2>/dev/null || { cat "$local_log" >&2; echo "local exited" >&2; exit 1; }
+        sleep 0.5
+    done
+    [[ -n "$base" ]] || { cat "$local_log" >&2; echo "local did not start" >&2; exit 1; }
+    sleep 0.5 # the banner's token lines follow the address
+}
+
+token() { awk -v role="$1" '$1 == role { print $2; exit }' "$local_log"; }
+stranger_token() { sed -n 's/^  viewer of [^:]*: //p' "$local_log"; }
