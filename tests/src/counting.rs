@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 use domain::WorkspaceId;
 use domain::ports::{CommitError, DueFold, RollupStore, StoreError};
-use domain::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord};
+use domain::rollup::{CellKey, Cells, CommitPlan, Direction, EntityKey, EntityRecord, IndexEntry, SortRange};
 use domain::time::Bucket;
 
 pub struct CountingStore {
@@ -64,6 +64,25 @@ impl RollupStore for CountingStore {
     ) -> Result<Vec<(Bucket, Cells)>, StoreError> {
         self.count();
         self.inner.read_range(ws, series, from, to).await
+    }
+    async fn read_index(
+        &self,
+        ws: &WorkspaceId,
+        index: &str,
+        range: &SortRange,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        self.count();
+        self.inner.read_index(ws, index, range, direction, limit).await
+    }
+    async fn count_index(&self, ws: &WorkspaceId, index: &str, range: &SortRange) -> Result<u64, StoreError> {
+        self.count();
+        self.inner.count_index(ws, index, range).await
+    }
+    async fn scan_index(&self, ws: &WorkspaceId) -> Result<Vec<(String, IndexEntry)>, StoreError> {
+        self.count();
+        self.inner.scan_index(ws).await
     }
     async fn due_folds(&self, limit: usize) -> Result<Vec<DueFold>, StoreError> {
         self.count();

@@ -1,23 +1,36 @@
 //! What the rollups must be, recomputed the simplest way from the distinct events: every fact
-//! added once per bucket, each entity at its newest version, each gauge counting those. It shares
-//! only the series and entity definitions with the engine, none of its batching, merging,
-//! markers or retries, which is what the exactly-once tests put to the proof.
+//! added once per bucket, each entity at its newest version (first seen at its oldest event),
+//! each gauge, list and tally holding exactly those records. It shares only the definitions
+//! (series, entities, gauges, indexes) with the engine, none of its batching, merging, markers,
+//! diffs or retries, which is what the exactly-once tests put to the proof.
 
 use std::collections::{BTreeMap, HashMap};
 
 use domain::events::ValidEvent;
 use domain::rollup::entities::{ENTITIES, EntityDef};
-use domain::rollup::series::{SERIES, field, kept_at, series_key};
-use domain::rollup::{CellKey, Cells, EntityKey, EntityRecord, Op};
-use domain::time::{Bucket, Grain};
+use domain::rollup::indexes::{LISTS, TALLIES};
+use domain::rollup::series::{SERIES, field, kept_at};
+use domain::rollup::{CellKey, Cells, EntityKey, EntityRecord, IndexEntry, Op};
+use domain::time::Bucket;
 use jiff::tz::TimeZone;
+use serde_json::{Map, Value};
 
 pub type CellMap = BTreeMap<CellKey, Cells>;
+/// Index entries by (index, sort key, id): their data and count.
+pub type IndexMap = BTreeMap<(String, String, String), (Map<String, Value>, i64)>;
 
 fn add(cells: &mut CellMap, key: CellKey, name: &str, value: i128) {
     let item = cells.entry(key).or_default();
     let merged = item.get(name).map_or(value, |current| Op::of(name).merge(*current, value));
     item.insert(name.to_owned(), merged);
+}
+
+/// Adds to a day's cell and to its month's, as the fold will have.
+fn add_with_month(cells: &mut CellMap, key: CellKey, name: &str, value: i128) {
+    if let Bucket::Day(date) = key.bucket {
+        add(cells, CellKey::new(key.series.clone(), Bucket::month_of(date)), name, value);
+    }
+    add(cells, key, name, value);
 }
 
 /// Cells after every event was applied once and every month folded.
@@ -30,63 +43,83 @@ pub fn expected_cells(events: &[ValidEvent], tz: &TimeZone) -> CellMap {
             };
             for (name, value) in series.contributions(event) {
                 for grain in series.grains.iter().filter(|grain| kept_at(&name, **grain)) {
-                    add(&mut cells, CellKey::new(key.clone(), Bucket::of(*grain, event.occurred_at, tz)), &name, value);
-                    if *grain == Grain::Day {
-                        add(
-                            &mut cells,
-                            CellKey::new(key.clone(), Bucket::of(Grain::Month, event.occurred_at, tz)),
-                            &name,
-                            value,
-                        );
-                    }
+                    let cell = CellKey::new(key.clone(), Bucket::of(*grain, event.occurred_at, tz));
+                    add_with_month(&mut cells, cell, &name, value);
                 }
             }
         }
     }
     for (def, record) in newest_versions(events).into_values() {
-        let Some(gauge) = &def.gauge else { continue };
-        let Some(state) = &record.state else { continue };
-        let group: Option<Vec<&str>> = gauge.group_by.iter().map(|f| record.str(f)).collect();
-        let Some(group) = group else { continue };
-        let gauge_key = CellKey::new(series_key(gauge.series, &group), Bucket::Current);
-        add(&mut cells, gauge_key, &field::state(state), 1);
+        for unit in def.gauges.iter().filter_map(|gauge| gauge.unit(&record, tz)) {
+            for (name, value) in &unit.fields {
+                add_with_month(&mut cells, unit.cell.clone(), name, *value);
+            }
+        }
     }
-    // The gauge's watermark: the newest event of any entity it counts.
+    // A present gauge's watermark: the newest event of its entity type naming that group.
     for event in events {
-        let Some(def) = ENTITIES.iter().find(|def| def.source == event.type_name()) else {
-            continue;
-        };
-        let Some(gauge) = &def.gauge else { continue };
-        let group: Option<Vec<&str>> = gauge.group_by.iter().map(|f| event.str(f)).collect();
-        if let Some(group) = group {
-            add(
-                &mut cells,
-                CellKey::new(series_key(gauge.series, &group), Bucket::Current),
-                field::LATEST,
-                event.occurred_at.as_millisecond().into(),
-            );
+        let Some(def) = entity_def(event) else { continue };
+        for cell in def.gauges.iter().filter_map(|gauge| gauge.watermark_cell(event)) {
+            add(&mut cells, cell, field::LATEST, event.occurred_at.as_millisecond().into());
         }
     }
     cells
 }
 
-/// Each entity at the version of its newest event.
+/// Every list entry and tally count the events make: one per record of an entity (its newest),
+/// one per event of a fact.
+pub fn expected_index(events: &[ValidEvent]) -> IndexMap {
+    let mut index = IndexMap::new();
+    let list = |source: &str, id: &str, record: &EntityRecord, index: &mut IndexMap| {
+        for def in LISTS.iter().filter(|def| def.source == source) {
+            if let Some((key, data)) = def.entry(id, record) {
+                index.insert((key.index, key.sort, key.id), (data, 0));
+            }
+        }
+        for def in TALLIES.iter().filter(|def| def.source == source) {
+            if let Some((key, data)) = def.member(record) {
+                let entry = index.entry((key.index, key.sort, key.id)).or_insert((Map::new(), 0));
+                *entry = (data, entry.1 + 1);
+            }
+        }
+    };
+    for (key, (def, record)) in newest_versions(events) {
+        list(def.source, key.ids(), &record, &mut index);
+    }
+    for event in events.iter().filter(|event| entity_def(event).is_none()) {
+        list(event.type_name(), &event.id, &EntityRecord::of_event(event), &mut index);
+    }
+    index
+}
+
+/// Each entity at the version of its newest event, first seen at its oldest.
 pub fn expected_entities(events: &[ValidEvent]) -> HashMap<EntityKey, EntityRecord> {
     newest_versions(events).into_iter().map(|(key, (_, record))| (key, record)).collect()
+}
+
+fn entity_def(event: &ValidEvent) -> Option<&'static EntityDef> {
+    ENTITIES.iter().find(|def| def.source == event.type_name())
 }
 
 fn newest_versions(events: &[ValidEvent]) -> HashMap<EntityKey, (&'static EntityDef, EntityRecord)> {
     let mut entities: HashMap<EntityKey, (&'static EntityDef, EntityRecord)> = HashMap::new();
     for event in events {
-        let Some(def) = ENTITIES.iter().find(|def| def.source == event.type_name()) else {
-            continue;
-        };
+        let Some(def) = entity_def(event) else { continue };
         let Some(key) = def.key_of(event) else {
             continue;
         };
         let record = def.record_of(event);
-        if entities.get(&key).is_none_or(|(_, current)| current.version < record.version) {
-            entities.insert(key, (def, record));
+        match entities.get_mut(&key) {
+            Some((_, current)) => {
+                let first_seen = current.first_seen.min(record.first_seen);
+                if current.version < record.version {
+                    *current = record;
+                }
+                current.first_seen = first_seen;
+            }
+            None => {
+                entities.insert(key, (def, record));
+            }
         }
     }
     entities
@@ -102,5 +135,16 @@ pub fn normalised(cells: impl IntoIterator<Item = (CellKey, Cells)>) -> CellMap 
             (key, item)
         })
         .filter(|(_, item)| !item.is_empty())
+        .collect()
+}
+
+/// Stored entries as [`IndexMap`], without tally members whose count came back to zero (a
+/// store keeps them; the recomputation never made them).
+pub fn normalised_index(entries: impl IntoIterator<Item = (String, IndexEntry)>) -> IndexMap {
+    let is_tally = |index: &str| TALLIES.iter().any(|tally| index.split('|').next() == Some(tally.name));
+    entries
+        .into_iter()
+        .filter(|(index, entry)| !(is_tally(index) && entry.count == 0))
+        .map(|(index, entry)| ((index, entry.sort, entry.id), (entry.data, entry.count)))
         .collect()
 }

@@ -45,6 +45,13 @@ pub async fn apply_events(
     ws: &WorkspaceId,
     events: &[ValidEvent],
 ) -> Result<Vec<Outcome>, StoreError> {
+    let limit = store.max_items_per_commit();
+    if limit < rules.most_items_per_event() {
+        return Err(StoreError::Corrupt(format!(
+            "the store commits at most {limit} items, and one event may need {}",
+            rules.most_items_per_event()
+        )));
+    }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; events.len()];
 
     // Repeats inside the batch: the first occurrence stands for the id.
@@ -81,7 +88,6 @@ pub async fn apply_events(
     let keys: Vec<EntityKey> = keys.into_iter().collect();
     let mut snapshot = EntitySnapshot::from_records(store.load_entities(ws, &keys).await?);
     let tz = snapshot.workspace_time_zone();
-    let limit = store.max_items_per_commit();
 
     let mut chunks: VecDeque<Vec<usize>> = chunk(rules, events, pending, &snapshot, &tz, limit).into();
     while let Some(mut chunk) = chunks.pop_front() {
@@ -206,6 +212,7 @@ fn chunk(
             .map(|key| format!("c{}#{}", key.series, key.bucket))
             .chain(alone.entities.iter().map(|write| format!("e{}", write.key.as_str())))
             .chain(alone.months_due().into_iter().map(|(series, month)| format!("m{series}#{month}")))
+            .chain(alone.index.keys().map(|key| format!("i{}#{}#{}", key.index, key.sort, key.id)))
             .collect();
         let new_items = 1 + event_items.iter().filter(|item| !items.contains(*item)).count();
         if !current.is_empty() && items.len() + current.len() + new_items > limit {

@@ -64,7 +64,7 @@ fn event_json(series: &SeriesDef, index: usize, numbers: &[Value]) -> Value {
         };
         data.insert(field.name.to_owned(), value);
     }
-    for key in series.key {
+    for key in series.key.iter().chain(series.requires) {
         data.insert((*key).to_owned(), json!("k1"));
     }
     for (position, name) in measured_fields(series).into_iter().enumerate() {
@@ -127,7 +127,7 @@ proptest! {
         }
         let key = series.key_of(&accepted[0]).expect("keyed");
         let total = plan.cells.get(&CellKey::new(key, Bucket::Total)).expect("total cell");
-        prop_assert_eq!(total[field::COUNT], accepted.len() as i128);
+        prop_assert_eq!(total[&series.field_name(field::COUNT)], accepted.len() as i128);
         for measure in series.measures {
             let (name, scale) = match *measure {
                 Measure::Sum(q) | Measure::MinMax(q) => (q.field, q.scale),
@@ -140,10 +140,12 @@ proptest! {
             prop_assert!(values.iter().all(|v| v.abs() <= domain::rollup::cells::MAX_CONTRIBUTION));
             match measure {
                 // A sum that nets to zero is no write at all.
-                Measure::Sum(_) => prop_assert_eq!(total.get(&field::sum(name)).copied().unwrap_or(0), exact),
+                Measure::Sum(_) => {
+                    prop_assert_eq!(total.get(&series.field_name(&field::sum(name))).copied().unwrap_or(0), exact)
+                }
                 _ => {
-                    prop_assert_eq!(total[&field::min(name)], *values.iter().min().expect("values"));
-                    prop_assert_eq!(total[&field::max(name)], *values.iter().max().expect("values"));
+                    prop_assert_eq!(total[&series.field_name(&field::min(name))], *values.iter().min().expect("values"));
+                    prop_assert_eq!(total[&series.field_name(&field::max(name))], *values.iter().max().expect("values"));
                 }
             }
         }

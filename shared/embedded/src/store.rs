@@ -7,7 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use domain::WorkspaceId;
 use domain::ports::{CommitError, DueFold, RollupStore, StoreError};
-use domain::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord, Op, Version};
+use domain::rollup::{
+    CellKey, Cells, CommitPlan, Direction, EntityKey, EntityRecord, IndexChange, IndexEntry, Op, SortRange,
+};
 use domain::time::Bucket;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
@@ -54,12 +56,13 @@ fn load_entity(conn: &Connection, ws: &str, key: &str) -> Result<Option<EntityRe
         })
         .optional()
         .map_err(sql_error)?;
-    let Some((version, state, data)) = row else {
+    let Some((token, state, data)) = row else {
         return Ok(None);
     };
-    let version = Version::parse_token(&version).ok_or_else(|| corrupt(format!("bad entity version {version:?}")))?;
     let data: Map<String, Value> = serde_json::from_str(&data).map_err(corrupt)?;
-    Ok(Some(EntityRecord { version, state, data }))
+    EntityRecord::from_token(&token, state, data)
+        .map(Some)
+        .ok_or_else(|| corrupt(format!("bad entity version {token:?}")))
 }
 
 fn stored_version(conn: &Connection, ws: &str, key: &str) -> Result<Option<String>, StoreError> {
@@ -112,7 +115,7 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
         let mut stale = Vec::new();
         for write in &plan.entities {
             let stored = stored_version(&tx, ws, write.key.as_str())?;
-            if stored != write.expected.as_ref().map(Version::token) {
+            if stored != write.expected {
                 stale.push(write.key.clone());
             }
         }
@@ -175,12 +178,63 @@ fn commit_plan(conn: &mut Connection, ws: &str, plan: &CommitPlan) -> Result<Res
         for write in &plan.entities {
             let data = Value::Object(write.record.data.clone()).to_string();
             upsert_entity
-                .execute(params![ws, write.key.as_str(), write.record.version.token(), write.record.state, data])
+                .execute(params![ws, write.key.as_str(), write.record.token(), write.record.state, data])
                 .map_err(sql_error)?;
         }
+        apply_index_changes(&tx, ws, plan)?;
     }
     tx.commit().map_err(sql_error)?;
     Ok(Ok(()))
+}
+
+fn apply_index_changes(tx: &Connection, ws: &str, plan: &CommitPlan) -> Result<(), StoreError> {
+    for (key, change) in plan.index.iter() {
+        let keys = params![ws, key.index, key.sort, key.id];
+        let result = match change {
+            IndexChange::Set { data, .. } => tx
+                .prepare_cached(
+                    "INSERT INTO index_entries (ws, idx, sort, id, data, count) VALUES (?1, ?2, ?3, ?4, ?5, 0)
+                     ON CONFLICT DO UPDATE SET data = excluded.data, count = 0",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![ws, key.index, key.sort, key.id, Value::Object(data.clone()).to_string()])
+                }),
+            IndexChange::Remove => tx
+                .prepare_cached("DELETE FROM index_entries WHERE ws = ?1 AND idx = ?2 AND sort = ?3 AND id = ?4")
+                .and_then(|mut stmt| stmt.execute(keys)),
+            IndexChange::Count { data, delta } => tx
+                .prepare_cached(
+                    "INSERT INTO index_entries (ws, idx, sort, id, data, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT DO UPDATE SET data = excluded.data, count = count + excluded.count",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        ws,
+                        key.index,
+                        key.sort,
+                        key.id,
+                        Value::Object(data.clone()).to_string(),
+                        delta
+                    ])
+                }),
+        };
+        result.map_err(sql_error)?;
+    }
+    Ok(())
+}
+
+fn index_entry(row: &rusqlite::Row, first: usize) -> rusqlite::Result<(String, String, String, i64)> {
+    Ok((row.get(first)?, row.get(first + 1)?, row.get(first + 2)?, row.get(first + 3)?))
+}
+
+fn to_entry((sort, id, data, count): (String, String, String, i64)) -> Result<IndexEntry, StoreError> {
+    Ok(IndexEntry { sort, id, data: serde_json::from_str(&data).map_err(corrupt)?, count })
+}
+
+/// The SQL condition and bounds of a sort range (`?3` and `?4`, open ends as the extremes).
+fn range_bounds(range: &SortRange) -> (String, String) {
+    // Sort keys are text of key parts and instants, which never hold U+10FFFF.
+    (range.from.clone().unwrap_or_default(), range.to.clone().unwrap_or_else(|| "\u{10FFFF}".to_owned()))
 }
 
 fn read_item(conn: &Connection, ws: &str, series: &str, bucket: &str) -> Result<Cells, StoreError> {
@@ -297,6 +351,71 @@ impl RollupStore for SqliteStore {
                     })
                     .map_err(sql_error)?;
                 group_rows(rows)
+            })
+            .await
+    }
+
+    async fn read_index(
+        &self,
+        ws: &WorkspaceId,
+        index: &str,
+        range: &SortRange,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        let (ws, index, (from, to)) = (ws.clone(), index.to_owned(), range_bounds(range));
+        let order = match direction {
+            Direction::Ascending => "ASC",
+            Direction::Descending => "DESC",
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.db
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT sort, id, data, count FROM index_entries
+                     WHERE ws = ?1 AND idx = ?2 AND sort >= ?3 AND sort < ?4 ORDER BY sort {order}, id {order} LIMIT ?5"
+                );
+                let mut stmt = conn.prepare_cached(&sql).map_err(sql_error)?;
+                let rows = stmt
+                    .query_map(params![ws.as_str(), index, from, to, limit], |row| index_entry(row, 0))
+                    .map_err(sql_error)?;
+                rows.map(|row| to_entry(row.map_err(read_error)?)).collect()
+            })
+            .await
+    }
+
+    async fn count_index(&self, ws: &WorkspaceId, index: &str, range: &SortRange) -> Result<u64, StoreError> {
+        let (ws, index, (from, to)) = (ws.clone(), index.to_owned(), range_bounds(range));
+        self.db
+            .read(move |conn| {
+                let count: i64 = conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM index_entries WHERE ws = ?1 AND idx = ?2 AND sort >= ?3 AND sort < ?4",
+                    )
+                    .and_then(|mut stmt| stmt.query_row(params![ws.as_str(), index, from, to], |row| row.get(0)))
+                    .map_err(sql_error)?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            })
+            .await
+    }
+
+    async fn scan_index(&self, ws: &WorkspaceId) -> Result<Vec<(String, IndexEntry)>, StoreError> {
+        let ws = ws.clone();
+        self.db
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT idx, sort, id, data, count FROM index_entries WHERE ws = ?1 ORDER BY idx, sort, id",
+                    )
+                    .map_err(sql_error)?;
+                let rows = stmt
+                    .query_map(params![ws.as_str()], |row| Ok((row.get::<_, String>(0)?, index_entry(row, 1)?)))
+                    .map_err(sql_error)?;
+                rows.map(|row| {
+                    let (index, entry) = row.map_err(read_error)?;
+                    Ok((index, to_entry(entry)?))
+                })
+                .collect()
             })
             .await
     }

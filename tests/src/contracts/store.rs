@@ -5,7 +5,8 @@ use std::sync::Arc;
 use domain::WorkspaceId;
 use domain::ports::{CommitError, RollupStore, StoreError};
 use domain::rollup::{
-    CellKey, CellUpdates, Cells, CommitPlan, EntityKey, EntityRecord, EntityWrite, EventRecord, Version,
+    CellKey, CellUpdates, Cells, CommitPlan, Direction, EntityKey, EntityRecord, EntityWrite, EntryKey, EventRecord,
+    IndexChange, IndexUpdates, SortRange, Version,
 };
 use domain::time::Bucket;
 use jiff::Timestamp;
@@ -55,8 +56,8 @@ fn entity_write(key: &EntityKey, expected: Option<Version>, new: Version, state:
     data.insert("state".into(), json!(state));
     EntityWrite {
         key: key.clone(),
-        expected,
-        record: EntityRecord { version: new, state: Some(state.to_owned()), data },
+        expected: expected.map(|version| version.token()),
+        record: EntityRecord { first_seen: new.at, version: new, state: Some(state.to_owned()), data },
     }
 }
 
@@ -72,6 +73,7 @@ pub async fn a_commit_stores_events_cells_and_entities_together(store: Arc<dyn R
         events: vec![event("e1", "h1"), event("e2", "h2")],
         cells: cells(&[("calls|c1", Bucket::Total, "count", 2), ("calls|c1", Bucket::Total, "max.duration_s", 30)]),
         entities: vec![entity_write(&contact, None, version("e1", "2025-03-10T10:00:00Z"), "pending")],
+        ..CommitPlan::default()
     };
     store.commit(&w, &plan).await.expect("commit");
 
@@ -99,6 +101,7 @@ pub async fn additive_fields_add_and_extremes_merge_across_commits(store: Arc<dy
                 ("calls|c1", Bucket::Total, "max.duration_s", duration),
             ]),
             entities: vec![],
+            ..CommitPlan::default()
         };
         store.commit(&w, &plan).await.expect("commit");
     }
@@ -114,6 +117,7 @@ pub async fn a_plan_with_a_stored_event_applies_nothing_and_names_every_duplicat
         events: vec![event("e1", "h1"), event("e2", "h2")],
         cells: cells(&[("s", Bucket::Total, "count", 2)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &first).await.expect("commit");
     let contact = EntityKey::new("contact", &["c1", "p1"]);
@@ -121,6 +125,7 @@ pub async fn a_plan_with_a_stored_event_applies_nothing_and_names_every_duplicat
         events: vec![event("e1", "h1"), event("e3", "h3"), event("e2", "h2")],
         cells: cells(&[("s", Bucket::Total, "count", 3)]),
         entities: vec![entity_write(&contact, None, version("e3", "2025-03-10T10:00:00Z"), "pending")],
+        ..CommitPlan::default()
     };
     match store.commit(&w, &second).await {
         Err(CommitError::Duplicates(mut ids)) => {
@@ -145,6 +150,7 @@ pub async fn a_plan_with_a_stale_entity_version_applies_nothing_and_names_it(sto
                 events: vec![event("e1", "h")],
                 cells: CellUpdates::default(),
                 entities: vec![entity_write(&p1, None, v1.clone(), "pending")],
+                ..CommitPlan::default()
             },
         )
         .await
@@ -157,6 +163,7 @@ pub async fn a_plan_with_a_stale_entity_version_applies_nothing_and_names_it(sto
             entity_write(&p1, None, version("e2", "2025-03-10T11:00:00Z"), "completed"),
             entity_write(&p2, Some(v1.clone()), version("e2", "2025-03-10T11:00:00Z"), "completed"),
         ],
+        ..CommitPlan::default()
     };
     match store.commit(&w, &stale).await {
         Err(CommitError::StaleEntities(mut keys)) => {
@@ -174,6 +181,7 @@ pub async fn a_plan_with_a_stale_entity_version_applies_nothing_and_names_it(sto
         events: vec![event("e2", "h")],
         cells: CellUpdates::default(),
         entities: vec![entity_write(&p1, Some(v1), version("e2", "2025-03-10T11:00:00Z"), "completed")],
+        ..CommitPlan::default()
     };
     store.commit(&w, &fresh).await.expect("commit with the current version");
     assert_eq!(
@@ -189,6 +197,7 @@ pub async fn workspaces_never_see_each_others_data(store: Arc<dyn RollupStore>) 
         events: vec![event("e1", "h1")],
         cells: cells(&[("s|c1", Bucket::Total, "count", 1), ("s|c1", day(date(2025, 3, 10)), "count", 1)]),
         entities: vec![entity_write(&contact, None, version("e1", "2025-03-10T10:00:00Z"), "pending")],
+        ..CommitPlan::default()
     };
     store.commit(&a, &plan).await.expect("commit in a");
     // The same event id and entity in b are new there.
@@ -200,6 +209,7 @@ pub async fn workspaces_never_see_each_others_data(store: Arc<dyn RollupStore>) 
                 events: vec![event("e9", "h")],
                 cells: cells(&[("s|c1", Bucket::Total, "count", 5)]),
                 entities: vec![],
+                ..CommitPlan::default()
             },
         )
         .await
@@ -229,6 +239,7 @@ pub async fn a_range_read_returns_only_that_grain_and_range_in_order(store: Arc<
             ("s|c2", hour("2025-03-10T09:00:00Z"), "count", 99),
         ]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &plan).await.expect("commit");
     let range =
@@ -252,7 +263,10 @@ pub async fn a_long_range_is_read_completely(store: Arc<dyn RollupStore>) {
                 updates.add(&key, field, i as i128 + 1);
             }
         }
-        store.commit(&w, &CommitPlan { events: vec![], cells: updates, entities: vec![] }).await.expect("commit");
+        store
+            .commit(&w, &CommitPlan { events: vec![], cells: updates, entities: vec![], ..CommitPlan::default() })
+            .await
+            .expect("commit");
     }
     let read = store.read_range(&w, "s|c1", day(days[0]), day(days[399])).await.expect("range");
     assert_eq!(read.len(), 400);
@@ -266,6 +280,7 @@ pub async fn writing_a_day_makes_its_month_due_and_a_fold_needs_the_current_toke
         events: vec![],
         cells: cells(&[("s|c1", day(d), "count", count), ("s|c1", day(d), "max.at", count)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &write_day(date(2025, 3, 10), 2)).await.expect("commit");
     let due = store.due_folds(100).await.expect("due");
@@ -293,6 +308,7 @@ pub async fn an_abandoned_fold_is_no_longer_due_until_a_day_of_it_is_written_aga
         events: vec![],
         cells: cells(&[("s|c1", day(date(2025, 3, 10)), "count", count)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &write_day(1)).await.expect("commit");
     let due = |store: Arc<dyn RollupStore>| async move {
@@ -316,6 +332,7 @@ pub async fn a_cells_only_plan_merges_extremes_without_conditions(store: Arc<dyn
         events: vec![],
         cells: cells(&[("s", Bucket::Total, "min.d", low), ("s", Bucket::Total, "max.d", high)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &extremes(5, 50)).await.expect("commit");
     store.commit(&w, &extremes(5, 50)).await.expect("the same extremes again");
@@ -330,8 +347,12 @@ pub async fn sums_past_64_bits_stay_exact_integers(store: Arc<dyn RollupStore>) 
     let w = ws("ws1");
     let big = i128::from(i64::MAX);
     for value in [big, big, 10i128.pow(30)] {
-        let plan =
-            CommitPlan { events: vec![], cells: cells(&[("s", Bucket::Total, "sum.x", value)]), entities: vec![] };
+        let plan = CommitPlan {
+            events: vec![],
+            cells: cells(&[("s", Bucket::Total, "sum.x", value)]),
+            entities: vec![],
+            ..CommitPlan::default()
+        };
         store.commit(&w, &plan).await.expect("commit");
     }
     assert_eq!(cell(store.as_ref(), &w, "s", Bucket::Total).await["sum.x"], 2 * big + 10i128.pow(30));
@@ -344,12 +365,14 @@ pub async fn a_sum_the_store_cannot_hold_fails_the_whole_commit_and_changes_noth
         events: vec![event("e1", "h")],
         cells: cells(&[("s", Bucket::Total, "sum.x", start)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     store.commit(&w, &first).await.expect("commit");
     let overflowing = CommitPlan {
         events: vec![event("e2", "h")],
         cells: cells(&[("s", Bucket::Total, "sum.x", i128::MAX), ("t", Bucket::Total, "count", 1)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     match store.commit(&w, &overflowing).await {
         Err(CommitError::Store(StoreError::OutOfRange(_))) => {}
@@ -368,7 +391,7 @@ pub async fn a_plan_of_the_largest_accepted_size_commits(store: Arc<dyn RollupSt
     for i in 0..size - events.len() {
         updates.add(&CellKey::new(format!("s|c{i}"), Bucket::Total), "count", 1);
     }
-    let plan = CommitPlan { events, cells: updates, entities: vec![] };
+    let plan = CommitPlan { events, cells: updates, entities: vec![], ..CommitPlan::default() };
     assert_eq!(plan.item_count(), size);
     store.commit(&w, &plan).await.expect("a full-size plan commits");
     assert_eq!(store.scan_cells(&w).await.expect("scan").len(), size - size / 2);
@@ -380,6 +403,7 @@ pub async fn concurrent_commits_of_one_event_apply_it_once(store: Arc<dyn Rollup
         events: vec![event("e1", "h")],
         cells: cells(&[("s", Bucket::Total, "count", 1)]),
         entities: vec![],
+        ..CommitPlan::default()
     };
     let racers: Vec<_> = (0..8)
         .map(|_| {
@@ -397,6 +421,184 @@ pub async fn concurrent_commits_of_one_event_apply_it_once(store: Arc<dyn Rollup
     }
     assert_eq!(committed, 1);
     assert_eq!(cell(store.as_ref(), &w, "s", Bucket::Total).await["count"], 1);
+}
+
+fn entry(index: &str, sort: &str, id: &str) -> EntryKey {
+    EntryKey { index: index.to_owned(), sort: sort.to_owned(), id: id.to_owned() }
+}
+
+fn set(label: &str) -> IndexChange {
+    let mut data = Map::new();
+    data.insert("label".into(), json!(label));
+    IndexChange::Set { data, event_at: Some(at("2025-03-10T10:00:00Z")) }
+}
+
+fn index_plan(changes: Vec<(EntryKey, IndexChange)>) -> CommitPlan {
+    let mut index = IndexUpdates::default();
+    for (key, change) in changes {
+        index.apply(key, change);
+    }
+    CommitPlan { index, ..CommitPlan::default() }
+}
+
+async fn ids(
+    store: &dyn RollupStore,
+    w: &WorkspaceId,
+    index: &str,
+    range: SortRange,
+    direction: Direction,
+    limit: usize,
+) -> Vec<String> {
+    let entries = store.read_index(w, index, &range, direction, limit).await.expect("read index");
+    entries.into_iter().map(|entry| format!("{}#{}", entry.sort, entry.id)).collect()
+}
+
+fn between(from: Option<&str>, to: Option<&str>) -> SortRange {
+    SortRange { from: from.map(str::to_owned), to: to.map(str::to_owned) }
+}
+
+pub async fn index_entries_read_back_in_sort_order_within_a_range(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let list = "calls_of_user|u1";
+    let plan = index_plan(vec![
+        (entry(list, "2025-03-10T10:00:00.000000Z", "e2"), set("second")),
+        (entry(list, "2025-03-10T09:00:00.000000Z", "e1"), set("first")),
+        (entry(list, "2025-03-10T10:00:00.000000Z", "e3"), set("third")),
+        (entry(list, "2025-03-11T08:00:00.000000Z", "e4"), set("fourth")),
+        (entry("calls_of_user|u10", "2025-03-10T10:00:00.000000Z", "x"), set("another list")),
+    ]);
+    store.commit(&w, &plan).await.expect("commit");
+    let all = ids(store.as_ref(), &w, list, SortRange::all(), Direction::Ascending, 10).await;
+    assert_eq!(
+        all,
+        [
+            "2025-03-10T09:00:00.000000Z#e1",
+            "2025-03-10T10:00:00.000000Z#e2",
+            "2025-03-10T10:00:00.000000Z#e3",
+            "2025-03-11T08:00:00.000000Z#e4"
+        ]
+    );
+    let newest = ids(store.as_ref(), &w, list, SortRange::all(), Direction::Descending, 2).await;
+    assert_eq!(newest, ["2025-03-11T08:00:00.000000Z#e4", "2025-03-10T10:00:00.000000Z#e3"]);
+    // [from, to): the entries sorted exactly at `from` are in, those at `to` are out.
+    let range = between(Some("2025-03-10T10:00:00.000000Z"), Some("2025-03-11T08:00:00.000000Z"));
+    assert_eq!(ids(store.as_ref(), &w, list, range.clone(), Direction::Ascending, 10).await.len(), 2);
+    assert_eq!(store.count_index(&w, list, &range).await.expect("count"), 2);
+    let before = between(None, Some("2025-03-10T10:00:00.000000Z"));
+    assert_eq!(
+        ids(store.as_ref(), &w, list, before.clone(), Direction::Descending, 10).await,
+        ["2025-03-10T09:00:00.000000Z#e1"]
+    );
+    assert_eq!(store.count_index(&w, list, &before).await.expect("count"), 1);
+    let after = between(Some("2025-03-10T10:00:00.000001Z"), None);
+    assert_eq!(store.count_index(&w, list, &after).await.expect("count"), 1);
+    assert_eq!(store.count_index(&w, list, &SortRange::all()).await.expect("count"), 4);
+    let empty = between(Some("2025-03-12"), Some("2025-03-01"));
+    assert!(ids(store.as_ref(), &w, list, empty.clone(), Direction::Ascending, 10).await.is_empty());
+    assert_eq!(store.count_index(&w, list, &empty).await.expect("count"), 0);
+
+    let read = store.read_index(&w, list, &SortRange::all(), Direction::Ascending, 1).await.expect("read");
+    assert_eq!((read[0].data["label"].as_str(), read[0].count), (Some("first"), 0));
+}
+
+pub async fn index_changes_set_remove_and_count_entries(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let (list, tally) = ("callbacks_open", "subscription_plans");
+    let plan = |changes| index_plan(changes);
+    let member = |label: &str, delta: i64| {
+        let mut data = Map::new();
+        data.insert("plan_name".into(), json!(label));
+        IndexChange::Count { data, delta }
+    };
+    store
+        .commit(
+            &w,
+            &plan(vec![
+                (entry(list, "2025-03-10T09:00:00.000000Z", "cb1"), set("due at nine")),
+                (entry(list, "2025-03-10T11:00:00.000000Z", "cb2"), set("due at eleven")),
+                (entry(tally, "Pro|99", ""), member("Pro", 1)),
+            ]),
+        )
+        .await
+        .expect("commit");
+    store
+        .commit(
+            &w,
+            &plan(vec![
+                (entry(list, "2025-03-10T09:00:00.000000Z", "cb1"), IndexChange::Remove),
+                (entry(list, "2025-03-10T11:00:00.000000Z", "cb2"), set("moved")),
+                (entry(list, "2025-03-10T12:00:00.000000Z", "cb9"), IndexChange::Remove),
+                (entry(tally, "Pro|99", ""), member("Pro (renamed)", 2)),
+                (entry(tally, "Free|0", ""), member("Free", -1)),
+            ]),
+        )
+        .await
+        .expect("a removal of an absent entry is no error");
+    let entries = store.read_index(&w, list, &SortRange::all(), Direction::Ascending, 10).await.expect("read");
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].id.as_str(), entries[0].data["label"].as_str()), ("cb2", Some("moved")));
+    let members = store.read_index(&w, tally, &SortRange::all(), Direction::Ascending, 10).await.expect("read");
+    let counts: Vec<(String, i64, String)> = members
+        .iter()
+        .map(|m| (m.sort.clone(), m.count, m.data["plan_name"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![("Free|0".to_owned(), -1, "Free".to_owned()), ("Pro|99".to_owned(), 3, "Pro (renamed)".to_owned())]
+    );
+}
+
+pub async fn a_refused_commit_changes_no_index_entry(store: Arc<dyn RollupStore>) {
+    let w = ws("ws1");
+    let list = "calls_recent";
+    let mut first = index_plan(vec![(entry(list, "2025-03-10T09:00:00.000000Z", "e1"), set("kept"))]);
+    first.events = vec![event("e1", "h1")];
+    store.commit(&w, &first).await.expect("commit");
+    let mut again = index_plan(vec![
+        (entry(list, "2025-03-10T09:00:00.000000Z", "e1"), IndexChange::Remove),
+        (entry(list, "2025-03-10T10:00:00.000000Z", "e2"), set("not kept")),
+    ]);
+    again.events = vec![event("e1", "h1"), event("e2", "h2")];
+    assert!(matches!(store.commit(&w, &again).await, Err(CommitError::Duplicates(_))));
+    let kept = ids(store.as_ref(), &w, list, SortRange::all(), Direction::Ascending, 10).await;
+    assert_eq!(kept, ["2025-03-10T09:00:00.000000Z#e1"]);
+}
+
+pub async fn index_entries_of_one_workspace_are_invisible_to_another(store: Arc<dyn RollupStore>) {
+    let (a, b) = (ws("ws-a"), ws("ws-b"));
+    let list = "users_by_join";
+    store
+        .commit(&a, &index_plan(vec![(entry(list, "2025-03-10T09:00:00.000000Z", "u1"), set("a's user"))]))
+        .await
+        .expect("commit");
+    assert!(ids(store.as_ref(), &b, list, SortRange::all(), Direction::Ascending, 10).await.is_empty());
+    assert_eq!(store.count_index(&b, list, &SortRange::all()).await.expect("count"), 0);
+    assert!(store.scan_index(&b).await.expect("scan").is_empty());
+    let scanned = store.scan_index(&a).await.expect("scan");
+    assert_eq!(scanned.len(), 1);
+    assert_eq!((scanned[0].0.as_str(), scanned[0].1.id.as_str()), (list, "u1"));
+}
+
+pub async fn an_entity_whose_first_seen_instant_moved_reads_back_and_is_written_on_its_token(
+    store: Arc<dyn RollupStore>,
+) {
+    let w = ws("ws1");
+    let key = EntityKey::new("customer", &["k1"]);
+    let mut write = entity_write(&key, None, version("e2", "2025-03-10T11:00:00Z"), "hot");
+    write.record.first_seen = at("2025-03-01T08:00:00Z");
+    store.commit(&w, &CommitPlan { entities: vec![write.clone()], ..CommitPlan::default() }).await.expect("commit");
+    let loaded = store.load_entities(&w, std::slice::from_ref(&key)).await.expect("load");
+    assert_eq!(loaded[&key], write.record);
+    // The version alone is not the stored record's token any more.
+    let mut on_version =
+        entity_write(&key, Some(version("e2", "2025-03-10T11:00:00Z")), version("e3", "2025-03-10T12:00:00Z"), "cold");
+    on_version.record.first_seen = write.record.first_seen;
+    assert!(matches!(
+        store.commit(&w, &CommitPlan { entities: vec![on_version.clone()], ..CommitPlan::default() }).await,
+        Err(CommitError::StaleEntities(_))
+    ));
+    on_version.expected = Some(write.record.token());
+    store.commit(&w, &CommitPlan { entities: vec![on_version], ..CommitPlan::default() }).await.expect("on its token");
 }
 
 #[macro_export]
@@ -417,6 +619,11 @@ macro_rules! store_contract_tests {
             a_sum_the_store_cannot_hold_fails_the_whole_commit_and_changes_nothing,
             a_plan_of_the_largest_accepted_size_commits,
             concurrent_commits_of_one_event_apply_it_once,
+            index_entries_read_back_in_sort_order_within_a_range,
+            index_changes_set_remove_and_count_entries,
+            a_refused_commit_changes_no_index_entry,
+            index_entries_of_one_workspace_are_invisible_to_another,
+            an_entity_whose_first_seen_instant_moved_reads_back_and_is_written_on_its_token,
         );
     };
     (@each $make:expr; $($check:ident),* $(,)?) => {

@@ -23,6 +23,7 @@ proptest! {
             deliver(store, plan).await
         });
         prop_assert_eq!(&observed.cells, &observed.expected_cells);
+        prop_assert_eq!(&observed.index, &observed.expected_index);
         prop_assert_eq!(&observed.entities, &observed.expected_entities);
         prop_assert_eq!(&observed.stored_hashes, &observed.expected_hashes);
         prop_assert!(observed.conflict_outcomes.iter().all(|o| *o == Outcome::Conflict));

@@ -27,6 +27,7 @@ proptest! {
         let store: Arc<dyn RollupStore> = Arc::new(SqliteStore::new(Db::in_memory().expect("db")));
         let observed = runtime.block_on(deliver(store, plan));
         prop_assert_eq!(&observed.cells, &observed.expected_cells);
+        prop_assert_eq!(&observed.index, &observed.expected_index);
         prop_assert_eq!(&observed.entities, &observed.expected_entities);
         prop_assert_eq!(&observed.stored_hashes, &observed.expected_hashes);
         prop_assert!(observed.conflict_outcomes.iter().all(|o| *o == domain::ingest::Outcome::Conflict));

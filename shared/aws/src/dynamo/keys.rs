@@ -47,6 +47,22 @@ pub fn bucket_of_sk(sk: &str) -> Option<Bucket> {
     Bucket::parse_key(sk.split_once('#').map_or(sk, |(bucket, _)| bucket))
 }
 
+/// The partition of one index (a list or a tally, with its group): its entries in sort order.
+pub fn index_pk(ws: &WorkspaceId, index: &str) -> String {
+    format!("W#{ws}#I#{index}")
+}
+
+/// An entry's sort key: `2025-01-15T10:00:00.000000Z#call-7`. Neither part holds `#`, and `#`
+/// sorts before every character they use, so `sk` order is (sort, id) order and a range of sort
+/// keys `[from, to)` is `sk BETWEEN from AND to`.
+pub fn index_sk(sort: &str, id: &str) -> String {
+    format!("{sort}#{id}")
+}
+
+pub fn index_entry(ws: &WorkspaceId, entry: &domain::rollup::EntryKey) -> Item {
+    key(index_pk(ws, &entry.index), index_sk(&entry.sort, &entry.id))
+}
+
 pub fn due(ws: &WorkspaceId, series: &str, month: &Bucket) -> Item {
     let partition = stable_hash(&format!("{ws}|{series}")) % DUE_PARTITIONS;
     key(format!("DUE#{partition}"), format!("{ws}#{series}#{}", month.key()))

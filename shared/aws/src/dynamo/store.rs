@@ -15,16 +15,19 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, Select, TransactWriteItem, Update};
 use domain::WorkspaceId;
 use domain::ports::{CommitError, DueFold, RollupStore, StoreError};
 use domain::rollup::cells::Value as CellValue;
-use domain::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord, Op, Version, merge_cells};
+use domain::rollup::{
+    CellKey, Cells, CommitPlan, Direction, EntityKey, EntityRecord, EntryKey, IndexChange, IndexEntry, Op, SortRange,
+    merge_cells,
+};
 use domain::time::Bucket;
 use serde_json::{Map, Value};
 
 use super::keys::{self, CELL_SHARDS, FIELD_PREFIX};
-use super::{Item, batch_get, corrupt, get_s, key, n, s, unavailable};
+use super::{Item, batch_get, corrupt, get_n, get_s, key, n, s, unavailable};
 use crate::retry::{ATTEMPTS, backoff};
 
 /// Events are kept for the retention window, then expire (TTL): long after any producer retry.
@@ -141,7 +144,7 @@ impl DynamoStore {
         write: &domain::rollup::EntityWrite,
     ) -> Result<TransactWriteItem, StoreError> {
         let mut item = keys::entity(ws, write.key.as_str());
-        item.insert("ver".into(), s(write.record.version.token()));
+        item.insert("ver".into(), s(write.record.token()));
         if let Some(state) = &write.record.state {
             item.insert("state".into(), s(state));
         }
@@ -149,11 +152,115 @@ impl DynamoStore {
         let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
         put = match &write.expected {
             None => put.condition_expression("attribute_not_exists(pk)"),
-            Some(version) => {
-                put.condition_expression("ver = :expected").expression_attribute_values(":expected", s(version.token()))
+            Some(token) => {
+                put.condition_expression("ver = :expected").expression_attribute_values(":expected", s(token))
             }
         };
         Ok(TransactWriteItem::builder().put(put.build().map_err(corrupt)?).build())
+    }
+
+    /// The write of one index entry: a Put of a list's entry (with the events' expiry when it
+    /// lists an event), a Delete, or an ADD to a tally's count.
+    fn index_write(
+        &self,
+        ws: &WorkspaceId,
+        key: &EntryKey,
+        change: &IndexChange,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let item_key = keys::index_entry(ws, key);
+        Ok(match change {
+            IndexChange::Set { data, event_at } => {
+                let mut item = item_key;
+                item.insert("data".into(), s(Value::Object(data.clone()).to_string()));
+                item.insert("n".into(), n(0));
+                if let Some(at) = event_at {
+                    item.insert("expires_at".into(), n(at.as_second() + EVENT_RETENTION_SECS));
+                }
+                let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(corrupt)?;
+                TransactWriteItem::builder().put(put).build()
+            }
+            IndexChange::Remove => {
+                let delete =
+                    Delete::builder().table_name(&self.table).set_key(Some(item_key)).build().map_err(corrupt)?;
+                TransactWriteItem::builder().delete(delete).build()
+            }
+            IndexChange::Count { data, delta } => {
+                let update = Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(item_key))
+                    .update_expression("SET #d = :d ADD #n :delta")
+                    .expression_attribute_names("#d", "data")
+                    .expression_attribute_names("#n", "n")
+                    .expression_attribute_values(":d", s(Value::Object(data.clone()).to_string()))
+                    .expression_attribute_values(":delta", n(delta))
+                    .build()
+                    .map_err(corrupt)?;
+                TransactWriteItem::builder().update(update).build()
+            }
+        })
+    }
+
+    /// The entries of one index partition within `range`, in `direction`, up to `limit` (all
+    /// pages); with `count_only`, only how many (each entry still read once, as DynamoDB counts).
+    async fn query_index(
+        &self,
+        ws: &WorkspaceId,
+        index: &str,
+        range: &SortRange,
+        direction: Direction,
+        limit: Option<usize>,
+    ) -> Result<(Vec<Item>, u64), StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .expression_attribute_values(":pk", s(keys::index_pk(ws, index)))
+            .scan_index_forward(direction == Direction::Ascending)
+            .consistent_read(true);
+        let condition = match (&range.from, &range.to) {
+            (Some(from), Some(to)) => {
+                query = query.expression_attribute_values(":from", s(from)).expression_attribute_values(":to", s(to));
+                "pk = :pk AND sk BETWEEN :from AND :to"
+            }
+            (Some(from), None) => {
+                query = query.expression_attribute_values(":from", s(from));
+                "pk = :pk AND sk >= :from"
+            }
+            (None, Some(to)) => {
+                query = query.expression_attribute_values(":to", s(to));
+                "pk = :pk AND sk < :to"
+            }
+            (None, None) => "pk = :pk",
+        };
+        query = query.key_condition_expression(condition);
+        if limit.is_none() {
+            query = query.select(Select::Count);
+        }
+        let (mut items, mut counted, mut start) = (Vec::new(), 0u64, None);
+        loop {
+            let mut page = query.clone().set_exclusive_start_key(start);
+            if let Some(limit) = limit {
+                page = page.limit(i32::try_from(limit - items.len()).unwrap_or(i32::MAX).clamp(1, 1000));
+            }
+            let output = page.send().await.map_err(|e| unavailable(DisplayErrorContext(e)))?;
+            counted += u64::try_from(output.count()).unwrap_or(0);
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if start.is_none() || limit.is_some_and(|limit| items.len() >= limit) {
+                return Ok((items, counted));
+            }
+        }
+    }
+
+    fn index_entry_from(item: &Item) -> Result<IndexEntry, StoreError> {
+        let sk = get_s(item, "sk")?;
+        let (sort, id) = sk.rsplit_once('#').ok_or_else(|| corrupt(format!("bad index sort key {sk:?}")))?;
+        Ok(IndexEntry {
+            sort: sort.to_owned(),
+            id: id.to_owned(),
+            data: serde_json::from_str(get_s(item, "data")?).map_err(corrupt)?,
+            count: get_n(item, "n")?,
+        })
     }
 
     /// ADD of the additive fields of one cell item, if it has any.
@@ -314,10 +421,9 @@ impl DynamoStore {
     }
 
     fn entity_from(item: &Item) -> Result<EntityRecord, StoreError> {
-        let version = Version::parse_token(get_s(item, "ver")?).ok_or_else(|| corrupt("bad entity version"))?;
         let state = item.get("state").and_then(|v| v.as_s().ok()).cloned();
         let data: Map<String, Value> = serde_json::from_str(get_s(item, "data")?).map_err(corrupt)?;
-        Ok(EntityRecord { version, state, data })
+        EntityRecord::from_token(get_s(item, "ver")?, state, data).ok_or_else(|| corrupt("bad entity version"))
     }
 }
 
@@ -380,6 +486,10 @@ impl RollupStore for DynamoStore {
                 items.push(item);
                 actions.push(Action::Other);
             }
+        }
+        for (key, change) in plan.index.iter() {
+            items.push(self.index_write(ws, key, change)?);
+            actions.push(Action::Other);
         }
         let token = uuid::Uuid::new_v4().to_string();
         // Months whose days get additive changes; a day whose extremes move is marked after them.
@@ -495,6 +605,52 @@ impl RollupStore for DynamoStore {
             }
         }
         Ok(buckets.into_iter().filter(|(_, cells)| !cells.is_empty()).collect())
+    }
+
+    async fn read_index(
+        &self,
+        ws: &WorkspaceId,
+        index: &str,
+        range: &SortRange,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        if limit == 0 || range.from.is_some() && range.from >= range.to && range.to.is_some() {
+            return Ok(Vec::new());
+        }
+        let (items, _) = self.query_index(ws, index, range, direction, Some(limit)).await?;
+        items.iter().take(limit).map(Self::index_entry_from).collect()
+    }
+
+    async fn count_index(&self, ws: &WorkspaceId, index: &str, range: &SortRange) -> Result<u64, StoreError> {
+        if range.from.is_some() && range.from >= range.to && range.to.is_some() {
+            return Ok(0);
+        }
+        Ok(self.query_index(ws, index, range, Direction::Ascending, None).await?.1)
+    }
+
+    async fn scan_index(&self, ws: &WorkspaceId) -> Result<Vec<(String, IndexEntry)>, StoreError> {
+        let prefix = format!("W#{ws}#I#");
+        let items: Vec<Item> = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("begins_with(pk, :prefix)")
+            .expression_attribute_values(":prefix", s(&prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
+        let mut entries = Vec::with_capacity(items.len());
+        for item in &items {
+            let index = get_s(item, "pk")?.strip_prefix(&prefix).ok_or_else(|| corrupt("unexpected item"))?;
+            entries.push((index.to_owned(), Self::index_entry_from(item)?));
+        }
+        entries.sort_by(|(a, x), (b, y)| (a, &x.sort, &x.id).cmp(&(b, &y.sort, &y.id)));
+        Ok(entries)
     }
 
     async fn due_folds(&self, limit: usize) -> Result<Vec<DueFold>, StoreError> {

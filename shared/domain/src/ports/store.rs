@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use crate::WorkspaceId;
-use crate::rollup::{CellKey, Cells, CommitPlan, EntityKey, EntityRecord};
+use crate::rollup::{CellKey, Cells, CommitPlan, Direction, EntityKey, EntityRecord, IndexEntry, SortRange};
 use crate::time::Bucket;
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +73,9 @@ pub struct DueFold {
 /// - A commit that writes a day bucket makes that day's month due for folding ([`Self::due_folds`]),
 ///   and the mark is set after every part of the commit (min/max included) is applied, so a fold
 ///   that clears it has seen the whole commit.
+/// - Index changes commit atomically with the rest: `Set` writes the entry whole (its count 0),
+///   `Remove` deletes it (absent: nothing to do), `Count` adds its delta to the entry's count
+///   (absent: 0) and sets its data.
 /// - A plan holds at most [`Self::max_items_per_commit`] items ([`CommitPlan::item_count`]).
 /// - Reads see every commit that returned `Ok` before they started.
 #[async_trait]
@@ -103,6 +106,24 @@ pub trait RollupStore: Send + Sync {
         from: Bucket,
         to: Bucket,
     ) -> Result<Vec<(Bucket, Cells)>, StoreError>;
+
+    /// Up to `limit` entries of `index` whose sort key is within `range`, ordered by sort key and
+    /// then id in `direction`.
+    async fn read_index(
+        &self,
+        ws: &WorkspaceId,
+        index: &str,
+        range: &SortRange,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError>;
+
+    /// How many entries of `index` have a sort key within `range`.
+    async fn count_index(&self, ws: &WorkspaceId, index: &str, range: &SortRange) -> Result<u64, StoreError>;
+
+    /// Every index entry of a workspace, with its index. For verification; never on a request
+    /// path.
+    async fn scan_index(&self, ws: &WorkspaceId) -> Result<Vec<(String, IndexEntry)>, StoreError>;
 
     /// Up to `limit` months due for folding, across workspaces.
     async fn due_folds(&self, limit: usize) -> Result<Vec<DueFold>, StoreError>;

@@ -7,29 +7,40 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::cells::{CellKey, CellUpdates};
-use super::entities::{ENTITIES, EntityDef, EntityKey, EntityRecord, Version};
-use super::series::{SERIES, SeriesDef, field, kept_at, series_key};
+use super::entities::{ENTITIES, EntityDef, EntityKey, EntityRecord};
+use super::indexes::{IndexChange, IndexUpdates, LISTS, ListDef, TALLIES, TallyDef};
+use super::series::{SERIES, SeriesDef, field, kept_at};
 use crate::events::ValidEvent;
 use crate::time::Bucket;
 
-/// The rules the planner applies: which series and entities exist. Production uses
+/// The rules the planner applies: which series, entities and indexes exist. Production uses
 /// [`Rules::standard`]; the catalog is data, so tests can check it like any other input.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
     pub series: &'static [SeriesDef],
     pub entities: &'static [EntityDef],
+    pub lists: &'static [ListDef],
+    pub tallies: &'static [TallyDef],
 }
 
 impl Rules {
     pub fn standard() -> Rules {
-        Rules { series: SERIES, entities: ENTITIES }
+        Rules { series: SERIES, entities: ENTITIES, lists: LISTS, tallies: TALLIES }
     }
 
     fn series_for<'a>(&'a self, event_type: &'a str) -> impl Iterator<Item = &'static SeriesDef> + 'a {
         self.series.iter().filter(move |series| series.source == event_type)
     }
 
-    fn entity_for(&self, event_type: &str) -> Option<&'static EntityDef> {
+    fn lists_for<'a>(&'a self, event_type: &'a str) -> impl Iterator<Item = &'static ListDef> + 'a {
+        self.lists.iter().filter(move |list| list.source == event_type)
+    }
+
+    fn tallies_for<'a>(&'a self, event_type: &'a str) -> impl Iterator<Item = &'static TallyDef> + 'a {
+        self.tallies.iter().filter(move |tally| tally.source == event_type)
+    }
+
+    pub fn entity_for(&self, event_type: &str) -> Option<&'static EntityDef> {
         self.entities.iter().find(|def| def.source == event_type)
     }
 
@@ -47,47 +58,136 @@ impl Rules {
         tz: &TimeZone,
     ) -> (CommitPlan, EntitySnapshot) {
         let mut cells = CellUpdates::default();
+        let mut index = IndexUpdates::default();
         let mut after = snapshot.clone();
-        let mut written: BTreeMap<EntityKey, Option<Version>> = BTreeMap::new();
+        let mut written: BTreeMap<EntityKey, &'static EntityDef> = BTreeMap::new();
         let mut records = Vec::new();
 
         for event in events {
             records.push(EventRecord::of(event));
             self.add_fact_cells(event, tz, &mut cells);
             let Some(def) = self.entity_for(event.type_name()) else {
+                self.add_fact_entries(event, &mut index);
                 continue;
             };
+            for cell in def.gauges.iter().filter_map(|gauge| gauge.watermark_cell(event)) {
+                cells.add(&cell, field::LATEST, event.occurred_at.as_millisecond().into());
+            }
             let Some(key) = def.key_of(event) else {
                 continue;
             };
-            let incoming = def.record_of(event);
-            let current = after.get(&key);
-            if current.is_some_and(|current| current.version >= incoming.version) {
-                continue; // an older upsert never overwrites a newer one
+            if let Some(record) = def.apply(after.get(&key), event) {
+                written.insert(key.clone(), def);
+                after.set(key, record);
             }
-            if let Some(gauge) = &def.gauge {
-                if let Some((series, state)) = current.and_then(|old| gauge_slot(gauge, old)) {
-                    cells.add(&CellKey::new(series, Bucket::Current), &field::state(&state), -1);
-                }
-                if let Some((series, state)) = gauge_slot(gauge, &incoming) {
-                    let key = CellKey::new(series, Bucket::Current);
-                    cells.add(&key, &field::state(&state), 1);
-                    cells.add(&key, field::LATEST, event.occurred_at.as_millisecond().into());
-                }
-            }
-            written.entry(key.clone()).or_insert_with(|| snapshot.get(&key).map(|record| record.version.clone()));
-            after.set(key, incoming);
         }
 
-        // Every written key was set in `after` just above.
-        let entities = written
-            .into_iter()
-            .filter_map(|(key, expected)| {
-                let record = after.get(&key).cloned()?;
-                Some(EntityWrite { key, expected, record })
-            })
-            .collect();
-        (CommitPlan { events: records, cells: cells.without_no_ops(), entities }, after)
+        // Each written entity moves its gauge units and index entries once, from what was stored
+        // to what will be: whatever its events did in between nets out.
+        let mut entities = Vec::with_capacity(written.len());
+        for (key, def) in written {
+            let (before, Some(now)) = (snapshot.get(&key), after.get(&key)) else { continue };
+            self.move_entity(def, &key, before, now, tz, &mut cells, &mut index);
+            entities.push(EntityWrite { key, expected: before.map(EntityRecord::token), record: now.clone() });
+        }
+        let plan =
+            CommitPlan { events: records, cells: cells.without_no_ops(), entities, index: index.without_no_ops() };
+        (plan, after)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn move_entity(
+        &self,
+        def: &EntityDef,
+        key: &EntityKey,
+        before: Option<&EntityRecord>,
+        now: &EntityRecord,
+        tz: &TimeZone,
+        cells: &mut CellUpdates,
+        index: &mut IndexUpdates,
+    ) {
+        for gauge in def.gauges {
+            let (old, new) = (before.and_then(|record| gauge.unit(record, tz)), gauge.unit(now, tz));
+            if old == new {
+                continue;
+            }
+            for (unit, sign) in [(old, -1), (new, 1)] {
+                let Some(unit) = unit else { continue };
+                for (name, value) in &unit.fields {
+                    cells.add(&unit.cell, name, sign * value);
+                }
+            }
+        }
+        let id = key.ids();
+        for list in self.lists_for(def.source) {
+            let (old, new) = (before.and_then(|record| list.entry(id, record)), list.entry(id, now));
+            if old == new {
+                continue;
+            }
+            if let Some((old_key, _)) = &old
+                && new.as_ref().is_none_or(|(new_key, _)| new_key != old_key)
+            {
+                index.apply(old_key.clone(), IndexChange::Remove);
+            }
+            if let Some((new_key, data)) = new {
+                index.apply(new_key, IndexChange::Set { data, event_at: None });
+            }
+        }
+        for tally in self.tallies_for(def.source) {
+            let (old, new) = (before.and_then(|record| tally.member(record)), tally.member(now));
+            if old.as_ref().map(|(key, _)| key) == new.as_ref().map(|(key, _)| key) {
+                continue;
+            }
+            for (member, delta) in [(old, -1), (new, 1)] {
+                if let Some((entry, data)) = member {
+                    index.apply(entry, IndexChange::Count { data, delta });
+                }
+            }
+        }
+    }
+
+    /// The entries a fact (an event of a type without an entity) adds: one per list, and one
+    /// more in its member of each tally.
+    fn add_fact_entries(&self, event: &ValidEvent, index: &mut IndexUpdates) {
+        let record = EntityRecord::of_event(event);
+        for list in self.lists_for(event.type_name()) {
+            if let Some((key, data)) = list.entry(&event.id, &record) {
+                index.apply(key, IndexChange::Set { data, event_at: Some(event.occurred_at) });
+            }
+        }
+        for tally in self.tallies_for(event.type_name()) {
+            if let Some((key, data)) = tally.member(&record) {
+                index.apply(key, IndexChange::Count { data, delta: 1 });
+            }
+        }
+    }
+
+    /// The most items the plan of one event can hold, whatever the state it meets: its marker,
+    /// each series' buckets with the month due, and for an entity its write and, per gauge, the
+    /// cells it leaves, enters and marks (with their months), per list an entry removed and one
+    /// set, per tally a member left and one joined. A store whose transactions hold fewer
+    /// could not commit some single event, so [`crate::ingest::apply_events`] refuses to run.
+    pub fn most_items_per_event(&self) -> usize {
+        let catalog = crate::events::CATALOG.iter().map(|schema| schema.name);
+        catalog.map(|event_type| self.most_items_of(event_type)).max().unwrap_or(1)
+    }
+
+    fn most_items_of(&self, event_type: &str) -> usize {
+        let months = |grains: &[crate::time::Grain]| grains.contains(&crate::time::Grain::Day) as usize;
+        let series: usize = self.series_for(event_type).map(|s| s.grains.len() + months(s.grains)).sum();
+        let indexes = 2 * (self.lists_for(event_type).count() + self.tallies_for(event_type).count());
+        let entity = self.entity_for(event_type).map_or(0, |def| {
+            let gauges: usize = def
+                .gauges
+                .iter()
+                .map(|gauge| match gauge.at {
+                    super::gauges::GaugeAt::Now => 3,
+                    super::gauges::GaugeAt::Day(_) => 4,
+                })
+                .sum();
+            1 + gauges
+        });
+        1 + series + indexes + entity
     }
 
     /// The min/max fields `events` contribute: safe to apply again for events already stored.
@@ -113,13 +213,6 @@ impl Rules {
             }
         }
     }
-}
-
-/// The gauge series and state an entity record counts under, if it is counted.
-fn gauge_slot(gauge: &super::entities::GaugeDef, record: &EntityRecord) -> Option<(String, String)> {
-    let state = record.state.clone()?;
-    let group: Option<Vec<&str>> = gauge.group_by.iter().map(|field| record.str(field)).collect();
-    Some((series_key(gauge.series, &group?), state))
 }
 
 /// Entity state as loaded from the store, plus what earlier plans of this batch changed.
@@ -174,11 +267,12 @@ impl EventRecord {
     }
 }
 
-/// Sets an entity, on condition that its stored version is still `expected` (`None`: absent).
+/// Sets an entity, on condition that its stored record's token ([`EntityRecord::token`]) is
+/// still `expected` (`None`: absent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityWrite {
     pub key: EntityKey,
-    pub expected: Option<Version>,
+    pub expected: Option<String>,
     pub record: EntityRecord,
 }
 
@@ -188,14 +282,15 @@ pub struct CommitPlan {
     pub events: Vec<EventRecord>,
     pub cells: CellUpdates,
     pub entities: Vec<EntityWrite>,
+    pub index: IndexUpdates,
 }
 
 impl CommitPlan {
-    /// Items the commit writes: what a store with a per-transaction limit counts. Each
-    /// (series, month) whose days are written counts too: its due-for-folding mark is written in
-    /// the same transaction.
+    /// Items the commit writes: what a store with a per-transaction limit counts (each index
+    /// entry is one). Each (series, month) whose days are written counts too: its
+    /// due-for-folding mark is written in the same transaction.
     pub fn item_count(&self) -> usize {
-        self.events.len() + self.cells.len() + self.entities.len() + self.months_due().len()
+        self.events.len() + self.cells.len() + self.entities.len() + self.index.len() + self.months_due().len()
     }
 
     /// The (series, month) pairs whose days this plan writes.
@@ -239,6 +334,32 @@ mod tests {
     }
 
     #[test]
+    fn the_plan_of_any_one_event_fits_a_dynamodb_transaction() {
+        let most = Rules::standard().most_items_per_event();
+        assert!(most <= 100, "one event may need {most} items");
+    }
+
+    #[test]
+    fn no_single_event_plans_more_items_than_the_bound() {
+        let rules = Rules::standard();
+        let customer = |id: &str, at: &str, owner: &str| {
+            event(
+                id,
+                at,
+                "customer.upserted",
+                json!({"customer_id": "k1", "owner_user_id": owner, "temperature": "hot"}),
+            )
+        };
+        let (_, after) =
+            rules.plan(&[customer("e2", "2025-01-15T10:00:00Z", "u1")], &EntitySnapshot::default(), &TimeZone::UTC);
+        let (moved, _) = rules.plan(&[customer("e3", "2025-01-16T10:00:00Z", "u2")], &after, &TimeZone::UTC);
+        let (late, _) = rules.plan(&[customer("e1", "2025-01-10T10:00:00Z", "u3")], &after, &TimeZone::UTC);
+        for plan in [moved, late] {
+            assert!(plan.item_count() <= rules.most_items_of("customer.upserted"), "{}", plan.item_count());
+        }
+    }
+
+    #[test]
     fn calls_in_one_hour_merge_into_one_item_per_bucket() {
         let calls: Vec<ValidEvent> = (0..3)
             .map(|i| {
@@ -253,7 +374,8 @@ mod tests {
             })
             .collect();
         let (plan, _) = Rules::standard().plan(&calls, &EntitySnapshot::default(), &TimeZone::UTC);
-        assert_eq!(plan.cells.len(), 3, "hour, day and total");
+        let campaign_items = plan.cells.keys().filter(|key| key.series == "campaign_calls|cmp").count();
+        assert_eq!(campaign_items, 3, "hour, day and total");
         let hour =
             plan.cells.get(&CellKey::new("campaign_calls|cmp", Bucket::parse_key("h2025-01-15T10").expect("key")));
         let hour = hour.expect("hour item");
@@ -264,7 +386,7 @@ mod tests {
     }
 
     #[test]
-    fn a_state_change_moves_one_unit_and_an_older_one_moves_nothing() {
+    fn a_state_change_moves_one_unit_and_an_older_one_only_moves_the_first_seen_instant() {
         let rules = Rules::standard();
         let (first, after) =
             rules.plan(&[contact("e1", "2025-01-15T10:00:00Z", "pending")], &EntitySnapshot::default(), &TimeZone::UTC);
@@ -273,12 +395,135 @@ mod tests {
 
         let (second, after) = rules.plan(&[contact("e2", "2025-01-15T11:00:00Z", "completed")], &after, &TimeZone::UTC);
         assert_eq!(gauge(&second), vec![("state.completed".into(), 1), ("state.pending".into(), -1)]);
-        assert_eq!(second.entities[0].expected.as_ref().map(|v| v.event_id.as_str()), Some("e1"));
+        assert_eq!(second.entities[0].expected, first.entities[0].record.token().into());
 
-        let (late, _) = rules.plan(&[contact("e0", "2025-01-15T09:00:00Z", "refused")], &after, &TimeZone::UTC);
+        let (late, after) = rules.plan(&[contact("e0", "2025-01-15T09:00:00Z", "refused")], &after, &TimeZone::UTC);
         assert!(gauge(&late).is_empty());
-        assert!(late.entities.is_empty());
         assert_eq!(late.events.len(), 1, "the late event is still stored");
+        let record = &late.entities[0].record;
+        assert_eq!((record.state.as_deref(), record.version.event_id.as_str()), (Some("completed"), "e2"));
+        assert_eq!(record.first_seen, "2025-01-15T09:00:00Z".parse::<Timestamp>().expect("ts"));
+
+        let (later_still, _) = rules.plan(&[contact("e-1", "2025-01-15T09:30:00Z", "pending")], &after, &TimeZone::UTC);
+        assert!(later_still.entities.is_empty(), "neither newer nor older than what is known");
+    }
+
+    fn customer(id: &str, at: &str, owner: &str, temperature: &str) -> ValidEvent {
+        event(
+            id,
+            at,
+            "customer.upserted",
+            json!({"customer_id": "k1", "owner_user_id": owner, "temperature": temperature}),
+        )
+    }
+
+    #[test]
+    fn an_entity_that_changes_owner_moves_its_gauge_unit_and_a_late_first_event_moves_its_day() {
+        let rules = Rules::standard();
+        let (first, after) = rules.plan(
+            &[customer("e1", "2025-01-15T10:00:00Z", "u1", "hot")],
+            &EntitySnapshot::default(),
+            &TimeZone::UTC,
+        );
+        let owned = |plan: &CommitPlan, owner: &str| {
+            plan.cells
+                .get(&CellKey::new(format!("customers_now|{owner}"), Bucket::Current))
+                .and_then(|c| c.get("temperature.hot"))
+                .copied()
+        };
+        assert_eq!(owned(&first, "u1"), Some(1));
+        let added = |plan: &CommitPlan, day: &str| {
+            plan.cells
+                .get(&CellKey::new("workspace_activity", Bucket::parse_key(day).expect("day")))
+                .and_then(|c| c.get("customers_added.all"))
+                .copied()
+        };
+        assert_eq!(added(&first, "d2025-01-15"), Some(1));
+
+        let (moved, after) = rules.plan(&[customer("e2", "2025-01-16T10:00:00Z", "u2", "hot")], &after, &TimeZone::UTC);
+        assert_eq!((owned(&moved, "u1"), owned(&moved, "u2")), (Some(-1), Some(1)));
+        assert_eq!(added(&moved, "d2025-01-15"), None, "still first seen on the 15th");
+
+        let (late, _) = rules.plan(&[customer("e0", "2025-01-10T10:00:00Z", "u9", "cold")], &after, &TimeZone::UTC);
+        assert_eq!((added(&late, "d2025-01-15"), added(&late, "d2025-01-10")), (Some(-1), Some(1)));
+        assert_eq!(owned(&late, "u2"), None, "an older event does not change what the customer is");
+    }
+
+    #[test]
+    fn list_entries_follow_their_entity_and_facts_add_one_entry_each() {
+        let rules = Rules::standard();
+        let callback = |id: &str, at: &str, status: &str, due: &str| {
+            event(
+                id,
+                at,
+                "callback.upserted",
+                json!({"callback_id": "cb1", "owner_user_id": "u1", "scheduled_at": due, "status": status}),
+            )
+        };
+        let open = |plan: &CommitPlan| -> Vec<(String, IndexChange)> {
+            plan.index
+                .iter()
+                .filter(|(key, _)| key.index == "callbacks_open_of_owner|u1")
+                .map(|(key, change)| (key.sort.clone(), change.clone()))
+                .collect()
+        };
+        let (first, after) = rules.plan(
+            &[callback("e1", "2025-01-15T10:00:00Z", "scheduled", "2025-01-16T09:00:00Z")],
+            &EntitySnapshot::default(),
+            &TimeZone::UTC,
+        );
+        assert!(
+            matches!(&open(&first)[..], [(sort, IndexChange::Set { .. })] if sort == "2025-01-16T09:00:00.000000Z")
+        );
+        let (rescheduled, after) = rules.plan(
+            &[callback("e2", "2025-01-15T11:00:00Z", "scheduled", "2025-01-17T09:00:00Z")],
+            &after,
+            &TimeZone::UTC,
+        );
+        let changes = open(&rescheduled);
+        assert_eq!(changes.len(), 2);
+        assert!(matches!(&changes[0], (sort, IndexChange::Remove) if sort.starts_with("2025-01-16")));
+        let (done, _) = rules.plan(
+            &[callback("e3", "2025-01-15T12:00:00Z", "completed", "2025-01-17T09:00:00Z")],
+            &after,
+            &TimeZone::UTC,
+        );
+        assert!(matches!(&open(&done)[..], [(_, IndexChange::Remove)]));
+
+        let calls: Vec<ValidEvent> = (0..2)
+            .map(|i| {
+                event(&format!("c{i}"), "2025-01-15T10:00:00Z", "call.completed",
+                    json!({"call_id": format!("call{i}"), "user_id": "u1", "call_type": "inbound", "outcome": "converted", "duration_s": 30}))
+            })
+            .collect();
+        let (plan, _) = rules.plan(&calls, &EntitySnapshot::default(), &TimeZone::UTC);
+        let listed = plan.index.keys().filter(|key| key.index == "calls_of_user|u1").count();
+        assert_eq!(listed, 2);
+    }
+
+    #[test]
+    fn a_tally_counts_members_of_an_open_set_once_per_event() {
+        let deliveries: Vec<ValidEvent> = ["Banner A", "Banner A", "Video | B"]
+            .iter()
+            .enumerate()
+            .map(|(i, creative)| {
+                event(&format!("d{i}"), "2025-01-15T10:00:00Z", "ad.delivery",
+                    json!({"campaign_id": "c1", "creative": creative, "impressions": 10, "clicks": 1, "spend": 1.5, "conversions": 0, "revenue": 0}))
+            })
+            .collect();
+        let (plan, _) = Rules::standard().plan(&deliveries, &EntitySnapshot::default(), &TimeZone::UTC);
+        let counts: Vec<(String, i64)> = plan
+            .index
+            .iter()
+            .filter_map(|(key, change)| match change {
+                IndexChange::Count { delta, .. } if key.index == "campaign_creatives|c1" => {
+                    Some((key.sort.clone(), *delta))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(counts, vec![("Banner%20A".to_owned(), 2), ("Video%20%7C%20B".to_owned(), 1)]);
+        assert!(plan.cells.get(&CellKey::new("campaign_creative|c1|Banner%20A", Bucket::Total)).is_some());
     }
 
     #[test]

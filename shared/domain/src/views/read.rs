@@ -9,7 +9,9 @@ use crate::WorkspaceId;
 use crate::ports::{RollupStore, StoreError};
 use crate::rollup::Cells;
 use crate::rollup::cells::Value as CellValue;
-use crate::rollup::series::{CountBy, Quantity, field};
+use crate::rollup::gauges::GaugeDef;
+use crate::rollup::series::{CountBy, Quantity, SeriesDef, field};
+use crate::rollup::{Direction, IndexEntry, SortRange};
 use crate::time::{Bucket, DateRange, add_days};
 
 /// A stored quantity: a whole number of 1/`scale` units (milliseconds, micros).
@@ -31,17 +33,27 @@ impl Amount {
     }
 }
 
-/// Typed reads of one item's cells (absent or empty: every count is 0, every extreme `None`).
+/// Typed reads of one item's cells (absent or empty: every count is 0, every extreme `None`),
+/// as a series wrote them: under the series' prefix where it has one.
 #[derive(Debug, Clone, Copy)]
-pub struct Reading<'a>(Option<&'a Cells>);
+pub struct Reading<'a> {
+    cells: Option<&'a Cells>,
+    prefix: &'static str,
+}
 
 impl<'a> Reading<'a> {
+    /// Cells of a series without a prefix.
     pub fn of(cells: Option<&'a Cells>) -> Reading<'a> {
-        Reading(cells)
+        Reading { cells, prefix: "" }
+    }
+
+    /// Cells as `series` wrote them (one source of a shared series).
+    pub fn of_series(series: &SeriesDef, cells: Option<&'a Cells>) -> Reading<'a> {
+        Reading { cells, prefix: series.prefix }
     }
 
     fn raw(&self, name: &str) -> Option<CellValue> {
-        self.0.and_then(|cells| cells.get(name)).copied()
+        self.cells.and_then(|cells| cells.get(&field::prefixed(self.prefix, name))).copied()
     }
 
     /// Events counted (`Measure::Count`).
@@ -52,6 +64,11 @@ impl<'a> Reading<'a> {
     /// Events whose `by.field` was `value` (one of `by.values`, or `other`).
     pub fn count_of(&self, by: CountBy, value: &str) -> i64 {
         count(self.raw(&field::count_by(by.field, value)).unwrap_or(0))
+    }
+
+    /// Events that carried `field` (`Measure::Counted`).
+    pub fn counted(&self, name: &str) -> i64 {
+        count(self.raw(&field::counted(name)).unwrap_or(0))
     }
 
     /// The sum of a quantity (`Measure::Sum`).
@@ -72,10 +89,43 @@ impl<'a> Reading<'a> {
     pub fn latest(&self) -> Option<Timestamp> {
         self.raw(field::LATEST).and_then(|millis| Timestamp::from_millisecond(i64::try_from(millis).ok()?).ok())
     }
+}
 
-    /// Entities currently in `state`, for a gauge.
-    pub fn in_state(&self, state: &str) -> i64 {
-        count(self.raw(&field::state(state)).unwrap_or(0))
+/// Typed reads of a gauge's cell (see `rollup::gauges`).
+#[derive(Debug, Clone, Copy)]
+pub struct GaugeReading<'a> {
+    cells: Option<&'a Cells>,
+    gauge: &'a GaugeDef,
+}
+
+impl<'a> GaugeReading<'a> {
+    pub fn of(gauge: &'a GaugeDef, cells: Option<&'a Cells>) -> GaugeReading<'a> {
+        GaugeReading { cells, gauge }
+    }
+
+    /// Entities counted as `state`.
+    pub fn count(&self, state: &str) -> i64 {
+        count(self.cells.and_then(|cells| cells.get(&self.gauge.count_field(state))).copied().unwrap_or(0))
+    }
+
+    /// Every entity the gauge counts, whatever its state.
+    pub fn total(&self) -> i64 {
+        let Some(cells) = self.cells else { return 0 };
+        let counts = cells.iter().filter(|(name, _)| {
+            name.strip_prefix(self.gauge.prefix).is_some_and(|state| !state.is_empty() && !state.contains(':'))
+        });
+        count(counts.map(|(_, value)| *value).sum())
+    }
+
+    /// The sum of `quantity` over the entities counted as `state`.
+    pub fn sum(&self, state: &str, quantity: Quantity) -> Amount {
+        let raw = self.cells.and_then(|cells| cells.get(&self.gauge.sum_field(state, quantity))).copied();
+        Amount { raw: raw.unwrap_or(0), scale: quantity.scale }
+    }
+
+    /// The newest event of any entity counted here (present gauges only).
+    pub fn latest(&self) -> Option<Timestamp> {
+        Reading::of(self.cells).latest()
     }
 }
 
@@ -167,4 +217,25 @@ fn day_of(bucket: Bucket) -> Option<Date> {
         Bucket::Day(date) => Some(date),
         _ => None,
     }
+}
+
+/// The newest `limit` entries of a list (by its sort key).
+pub async fn newest(
+    store: &dyn RollupStore,
+    ws: &WorkspaceId,
+    index: &str,
+    limit: usize,
+) -> Result<Vec<IndexEntry>, StoreError> {
+    store.read_index(ws, index, &SortRange::all(), Direction::Descending, limit).await
+}
+
+/// The members of a tally that count anything now, in member order, at most `limit` of them.
+pub async fn members(
+    store: &dyn RollupStore,
+    ws: &WorkspaceId,
+    tally: &str,
+    limit: usize,
+) -> Result<Vec<IndexEntry>, StoreError> {
+    let entries = store.read_index(ws, tally, &SortRange::all(), Direction::Ascending, limit).await?;
+    Ok(entries.into_iter().filter(|entry| entry.count > 0).collect())
 }

@@ -8,7 +8,8 @@ use super::unavailable;
 
 /// Step `i` brings a file from version `i` to `i + 1`. Append only: a shipped step never changes,
 /// since files in the wild already ran it.
-const MIGRATIONS: &[&str] = &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS, V3_WIDE_CELL_VALUES, V4_CACHE_GROUPS];
+const MIGRATIONS: &[&str] =
+    &[V1_ENGINE, V2_QUEUE_AND_CONNECTIONS, V3_WIDE_CELL_VALUES, V4_CACHE_GROUPS, V5_INDEX_ENTRIES];
 
 const V1_ENGINE: &str = "
 -- Each stored event is its own exactly-once marker: (ws, id) is unique.
@@ -116,6 +117,20 @@ CREATE TABLE cache (
     value      TEXT NOT NULL,
     expires_at INTEGER NOT NULL, -- Unix microseconds
     PRIMARY KEY (grp, variant)
+) WITHOUT ROWID;
+";
+
+const V5_INDEX_ENTRIES: &str = "
+-- Lists and tallies (domain::rollup::indexes): one row per entry, in sort order within an index,
+-- so that the newest entries or a range of instants is one ordered index range.
+CREATE TABLE index_entries (
+    ws    TEXT NOT NULL,
+    idx   TEXT NOT NULL,
+    sort  TEXT NOT NULL,
+    id    TEXT NOT NULL,
+    data  TEXT NOT NULL,             -- JSON object
+    count INTEGER NOT NULL DEFAULT 0, -- a tally's count
+    PRIMARY KEY (ws, idx, sort, id)
 ) WITHOUT ROWID;
 ";
 

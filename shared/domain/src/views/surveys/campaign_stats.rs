@@ -13,10 +13,11 @@ use serde::Serialize;
 use crate::WorkspaceId;
 use crate::events::catalog::CONTACT_STATES;
 use crate::ports::{RollupStore, StoreError};
+use crate::rollup::gauges;
 use crate::rollup::series::{campaign_calls, contact_states};
 use crate::rollup::{CellKey, EntityKey, series_key};
 use crate::time::{Bucket, RequestedRange, last_hours};
-use crate::views::read::{self, Reading};
+use crate::views::read::{self, GaugeReading, Reading};
 use crate::views::{ViewError, ViewMeta, Viewed, load_with_workspace, ratio};
 
 /// How many days the daily series covers unless the caller picks a range.
@@ -123,9 +124,9 @@ pub struct DayPoint {
 }
 
 impl ContactCounts {
-    fn from_gauge(gauge: Reading) -> ContactCounts {
+    fn from_gauge(gauge: GaugeReading) -> ContactCounts {
         let [pending, in_progress, completed, refused, not_reached, excluded] =
-            CONTACT_STATES.map(|state| gauge.in_state(state));
+            CONTACT_STATES.map(|state| gauge.count(state));
         let total = pending + in_progress + completed + refused + not_reached + excluded;
         ContactCounts { total, pending, in_progress, completed, refused, not_reached, excluded }
     }
@@ -187,7 +188,8 @@ pub async fn campaign_stats(
     if campaign.is_none() && cells.is_empty() {
         return Ok(None);
     }
-    let (totals, gauge) = (Reading::of(cells.get(&total_key)), Reading::of(cells.get(&gauge_key)));
+    let (totals, gauge) =
+        (Reading::of(cells.get(&total_key)), GaugeReading::of(&gauges::contacts::STATES, cells.get(&gauge_key)));
 
     let contacts = ContactCounts::from_gauge(gauge);
     let calls = CallCounts::from(totals);
