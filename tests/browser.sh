@@ -8,7 +8,7 @@
 # (test_pasted_token.py). Screenshots go to <target dir>/screenshots/.
 #
 # README_SCREENSHOT=docs/dashboard-campaign-stats.png tests/browser.sh also writes the README's
-# screenshot there (64 colours, to keep it small).
+# screenshot there (128 colours, to keep it small).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -117,7 +117,7 @@ def test_the_campaign_stats_page_shows_the_apis_numbers_in_its_cards_and_charts(
     if readme_copy:
         from PIL import Image
 
-        Image.open(path).convert("RGB").quantize(colors=64).save(readme_copy, optimize=True)
+        Image.open(path).convert("RGB").quantize(colors=128).save(readme_copy, optimize=True)
 
 
 def test_a_chosen_range_of_days_shows_the_apis_daily_series_for_those_days(page):
