@@ -94,7 +94,9 @@ def page(browser, page_problems):
     page.set_default_timeout(TIMEOUT_MS)
     page.on("console", page_problems.on_console)
     page.on("pageerror", lambda error: page_problems.seen.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page_problems.seen.append(f"failed request: {request.url} ({request.failure})"))
+    page.on(
+        "requestfailed", lambda request: page_problems.seen.append(f"failed request: {request.url} ({request.failure})")
+    )
     page.on("response", page_problems.on_response)
     yield page
     # Judged before closing: closing aborts a refresh under way, which is no fault of the page.

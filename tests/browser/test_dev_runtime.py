@@ -23,8 +23,14 @@ from conftest import (
 )
 
 CAMPAIGN = "cmp_csat_q4"
-OUTCOMES = {"Completed": "completed", "Refused": "refused", "No answer": "no_answer", "Busy": "busy",
-            "Failed": "failed", "Other": "other"}
+OUTCOMES = {
+    "Completed": "completed",
+    "Refused": "refused",
+    "No answer": "no_answer",
+    "Busy": "busy",
+    "Failed": "failed",
+    "Other": "other",
+}
 # Where the charts are hovered: the ends and a few points between (each read point is matched to
 # the API's point of the same hour or day, whichever the pointer landed on).
 FRACTIONS = [0.0, 0.37, 0.73, 1.0]
@@ -98,7 +104,11 @@ def test_the_campaign_stats_page_shows_the_apis_numbers_in_its_cards_and_charts(
     }
     assert {key: seconds(value) for key, value in shown["durations"].items()} == answer["duration"]
     meta = answer["meta"]
-    assert (shown["watermark"], shown["timezone"], shown["source"]) == (meta["watermark"], meta["timezone"], meta["source"])
+    assert (shown["watermark"], shown["timezone"], shown["source"]) == (
+        meta["watermark"],
+        meta["timezone"],
+        meta["source"],
+    )
     assert shown["cache"] in ("hit", "miss")
 
     series = answer["time_series"]
@@ -194,7 +204,11 @@ def test_a_pasted_token_that_is_refused_shows_the_apis_message_and_asks_for_anot
     page.get_by_role("button", name="Use token").click()
     wait_for_load(page, before)
     shown = error_shown(page)
-    assert (shown["title"], shown["message"], shown["code"]) == ("The token was refused", "malformed token", "401 UNAUTHORIZED")
+    assert (shown["title"], shown["message"], shown["code"]) == (
+        "The token was refused",
+        "malformed token",
+        "401 UNAUTHORIZED",
+    )
     assert "Paste a valid token" in shown["details"][-1]
 
 
@@ -207,3 +221,35 @@ def test_the_page_refreshes_by_itself_every_15_seconds(page):
     assert len(asked) >= 2
     assert 14 <= asked[1] - asked[0] <= 25, asked
     assert "next refresh in 15 s" in section(page).locator(".status").inner_text()
+
+
+def test_a_failed_refresh_keeps_the_last_numbers_dimmed_and_says_why(page, page_problems):
+    # The API's store going down is staged in the browser: an answer the API gives in that case.
+    page_problems.expect(f"/api/campaigns/{CAMPAIGN}/stats", 503)
+    open_stats(page, f"campaign={CAMPAIGN}")
+    shown = shown_cards(page)
+    envelope = {
+        "success": False,
+        "error": {"code": "SERVICE_UNAVAILABLE", "message": "the store is unavailable", "status": 503, "details": {}},
+    }
+    page.route(
+        f"**/api/campaigns/{CAMPAIGN}/stats",
+        lambda route: route.fulfill(status=503, json=envelope, headers={"Retry-After": "40"}),
+    )
+    refresh(page)
+    error = error_shown(page)
+    assert (error["title"], error["message"], error["code"]) == (
+        "The API is busy or its store is down",
+        "the store is unavailable",
+        "503 SERVICE_UNAVAILABLE",
+    )
+    assert error["details"] == ["retry after 40 s"]
+    assert "stale" in section(page).get_attribute("class")
+    assert shown_cards(page)["contacts_total"] == shown["contacts_total"]
+    assert "retrying in 40 s" in section(page).locator(".status").inner_text()
+
+    page.unroute(f"**/api/campaigns/{CAMPAIGN}/stats")
+    refresh(page)
+    assert section(page).get_attribute("data-state") == "ready"
+    assert "stale" not in section(page).get_attribute("class")
+    assert section(page).locator(".errors .error").count() == 0

@@ -1,7 +1,18 @@
 """The dashboard page on a local runtime with another secret than its development one: there is
 no POST /dev/token, so the page asks for a token, and shows the API's numbers once one is pasted."""
 
-from conftest import BASE, VIEWER_TOKEN, api, count, error_shown, refresh, screenshot, section, shown_cards, wait_for_load
+from conftest import (
+    BASE,
+    VIEWER_TOKEN,
+    api,
+    count,
+    error_shown,
+    refresh,
+    screenshot,
+    section,
+    shown_cards,
+    wait_for_load,
+)
 
 
 def test_there_is_no_development_token_route():

@@ -144,7 +144,8 @@ const Dashboard = (() => {
       state.token = null;
       $("dev-role-field").hidden = true;
       $("token-details").open = true;
-      $("sign-in-status").textContent = "Not signed in: paste a token (the local runtime prints one per role at start).";
+      $("sign-in-status").textContent =
+        "Not signed in: paste a token (the local runtime prints one per role at start).";
       $("sign-in-status").dataset.source = "none";
     }
   }
@@ -175,8 +176,9 @@ const Dashboard = (() => {
   // Families, their controls and the refresh loop.
 
   /**
-   * Adds a dashboard family: `{id, title, hint, fields: [{name, label, type, value, options,
-   * suggestions}], request(params) -> {path, method, body}, render(content, answer, params)}`.
+   * Adds a dashboard family: `{id, title, hint, fields: [{name, label, type, value, required,
+   * options, suggestions}], request(params) -> {path, method, body}, render(content, answer,
+   * params)}`.
    * `render` is called with each new answer and updates `content` in place.
    */
   function register(family) {
@@ -185,11 +187,12 @@ const Dashboard = (() => {
 
   /** The family and its parameters named by the location's hash: `#family-id?name=value&...`. */
   function fromHash() {
-    const [id, query] = decodeURIComponent(location.hash.slice(1)).split("?");
+    const [id, query] = location.hash.slice(1).split("?");
     const family = families.find((candidate) => candidate.id === id) || families[0];
     const given = new URLSearchParams(query || "");
     const params = {};
-    for (const field of family.fields) params[field.name] = given.has(field.name) ? given.get(field.name) : field.value || "";
+    for (const field of family.fields)
+      params[field.name] = given.has(field.name) ? given.get(field.name) : field.value || "";
     return { family, params };
   }
 
@@ -202,10 +205,15 @@ const Dashboard = (() => {
     const id = `field-${field.name}`;
     let input;
     if (field.type === "select") {
-      input = el("select", { id, name: field.name }, field.options.map((option) => el("option", { text: option })));
+      input = el(
+        "select",
+        { id, name: field.name },
+        field.options.map((option) => el("option", { text: option })),
+      );
     } else {
       const list = field.suggestions ? `${id}-suggestions` : undefined;
-      input = el("input", { id, name: field.name, type: field.type || "text", spellcheck: "false", list });
+      const required = field.required ? "" : undefined;
+      input = el("input", { id, name: field.name, type: field.type || "text", spellcheck: "false", list, required });
     }
     input.value = value;
     const suggestions = (field.suggestions || []).map((item) => el("option", { value: item }));
@@ -222,8 +230,10 @@ const Dashboard = (() => {
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const values = Object.fromEntries(new FormData(form));
-      location.hash = toHash(family, values);
+      const hash = toHash(family, Object.fromEntries(new FormData(form)));
+      // The same choice again is a refresh (no hashchange).
+      if (hash === location.hash) load();
+      else location.hash = hash;
     });
     const refresh = el("button", { type: "button", class: "refresh", text: "Refresh now" });
     refresh.addEventListener("click", () => load());
@@ -254,7 +264,8 @@ const Dashboard = (() => {
       state.view = buildView(family, params);
       state.shownKey = null;
     } else {
-      for (const [name, value] of Object.entries(params)) state.view.root.querySelector(`[name="${name}"]`).value = value;
+      for (const [name, value] of Object.entries(params))
+        state.view.root.querySelector(`[name="${name}"]`).value = value;
     }
     Object.assign(state, { family, params });
     load();
@@ -292,14 +303,18 @@ const Dashboard = (() => {
       if (!(error instanceof ApiError)) console.error(error);
       if (generation !== loads) return;
       // A failed refresh of what is shown keeps it, marked stale; anything else is cleared.
-      if (key === state.shownKey) view.root.classList.add("stale");
-      else clear(view.content);
-      if (key !== state.shownKey) state.shownKey = null;
+      const kept = key === state.shownKey;
+      if (kept) {
+        view.root.classList.add("stale");
+      } else {
+        clear(view.content);
+        state.shownKey = null;
+      }
       wait = Math.max(wait, error.retryAfter || 0);
       view.error.replaceChildren(errorBox(error));
       view.root.dataset.state = "error";
-      const kept = key === state.shownKey ? " The numbers below are from the last successful refresh." : "";
-      view.status.textContent = `Failed at ${clock(new Date())}; retrying in ${wait} s.${kept}`;
+      const note = kept ? " The numbers below are from the last successful refresh." : "";
+      view.status.textContent = `Failed at ${clock(new Date())}; retrying in ${wait} s.${note}`;
     }
     view.root.dataset.loads = String(generation);
     state.timer = setTimeout(() => (document.hidden ? (state.overdue = true) : load()), wait * 1000);
@@ -307,7 +322,9 @@ const Dashboard = (() => {
 
   async function start() {
     $("families").replaceChildren(
-      ...families.map((family) => el("a", { href: `#${family.id}`, dataset: { family: family.id }, text: family.title })),
+      ...families.map((family) =>
+        el("a", { href: `#${family.id}`, dataset: { family: family.id }, text: family.title }),
+      ),
     );
     wireSignIn();
     // No polling in a hidden tab; a tab shown again refreshes at once if it missed a poll.
@@ -335,5 +352,5 @@ const Dashboard = (() => {
   };
 
   document.addEventListener("DOMContentLoaded", start);
-  return { register, el, format, POLL_SECONDS };
+  return { register, el, format };
 })();

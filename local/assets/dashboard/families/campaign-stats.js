@@ -43,7 +43,9 @@ Dashboard.register(
         "article",
         { class: "card", id },
         el("h3", { text: title }),
-        headline ? el("p", { class: "headline" }, el("span", { class: "value", text: headline[1] }), ` ${headline[0]}`) : null,
+        headline
+          ? el("p", { class: "headline" }, el("span", { class: "value", text: headline[1] }), ` ${headline[0]}`)
+          : null,
         el(
           "dl",
           {},
@@ -105,16 +107,24 @@ Dashboard.register(
         { label: "Attempts", values: points.map((point) => point.total_attempts) },
         ...OUTCOMES.map(([key, label]) => ({ label, values: points.map((point) => point[key]) })),
       ];
-      const talk = (points) => [{ label: "Talk time (s)", values: points.map((point) => point.total_duration_seconds) }];
+      const talk = (points) => [
+        { label: "Talk time (s)", values: points.map((point) => point.total_duration_seconds) },
+      ];
       const chart = (id) => content.querySelector(`#${id} .chart`);
-      Charts.line(chart("hourly-calls"), { xs: hours, xLabel: hourLabel, series: outcomes(series.hourly), unit: "calls" });
+      Charts.line(chart("hourly-calls"), {
+        xs: hours,
+        xLabel: hourLabel,
+        series: outcomes(series.hourly),
+        unit: "calls",
+      });
       Charts.line(chart("daily-calls"), { xs: days, xLabel: dayLabel, series: outcomes(series.daily), unit: "calls" });
       Charts.line(chart("hourly-talk"), { xs: hours, xLabel: hourLabel, series: talk(series.hourly), unit: "seconds" });
       Charts.line(chart("daily-talk"), { xs: days, xLabel: dayLabel, series: talk(series.daily), unit: "seconds" });
     }
 
     function skeleton() {
-      const figure = (id, title) => el("figure", { id }, el("figcaption", { text: title }), el("div", { class: "chart" }));
+      const figure = (id, title) =>
+        el("figure", { id }, el("figcaption", { text: title }), el("div", { class: "chart" }));
       return [
         el("p", { class: "campaign" }),
         el("div", { class: "cards" }),
@@ -133,7 +143,12 @@ Dashboard.register(
     function meta(answer) {
       const { meta } = answer;
       const time = (name, value, label) =>
-        el("span", {}, `${label} `, el("time", { class: name, datetime: value, text: value ? value.replace("T", " ") : "none" }));
+        el(
+          "span",
+          {},
+          `${label} `,
+          el("time", { class: name, datetime: value, text: value ? value.replace("T", " ") : "none" }),
+        );
       return [
         time("generated-at", meta.generated_at, "Computed"),
         el("span", {}, "cache ", el("span", { class: "cache", text: meta.cache })),
@@ -154,6 +169,7 @@ Dashboard.register(
           name: "campaign",
           label: "Campaign",
           value: "cmp_csat_q4",
+          required: true,
           suggestions: ["cmp_csat_q4", "cmp_nps_followup", "cmp_product_feedback"],
         },
         { name: "start", label: "From", type: "date" },
@@ -167,11 +183,13 @@ Dashboard.register(
       render(content, answer) {
         if (!content.firstChild) content.append(...skeleton());
         const name = answer.campaign_name || "(no name yet)";
-        content.querySelector(".campaign").replaceChildren(
-          el("span", { class: "campaign-name", text: name }),
-          " ",
-          el("code", { class: "campaign-id", text: answer.campaign_id }),
-        );
+        content
+          .querySelector(".campaign")
+          .replaceChildren(
+            el("span", { class: "campaign-name", text: name }),
+            " ",
+            el("code", { class: "campaign-id", text: answer.campaign_id }),
+          );
         content.querySelector(".cards").replaceChildren(...cards(answer));
         const charts = content.querySelector(".charts");
         charts.hidden = !answer.time_series;
