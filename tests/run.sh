@@ -36,6 +36,9 @@ echo "== the OpenAPI document, validated and fuzzed"
 tests/validate-openapi.sh
 tests/schemathesis.sh
 
+echo "== the dashboard page in a real browser"
+tests/browser.sh
+
 echo "== the local runtime on DynamoDB Local"
 tests/local-on-emulators.sh
 

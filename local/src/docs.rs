@@ -7,16 +7,15 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::get;
 use serde_json::Value;
-use web::ApiError;
 
+use crate::embedded_assets::{self, Asset};
 use crate::registry;
 
-/// The page's files: name, content type, bytes.
-const ASSETS: &[(&str, &str, &[u8])] = &[
+/// The page's files.
+const ASSETS: &[Asset] = &[
     ("index.html", "text/html; charset=utf-8", include_bytes!("../assets/docs/index.html")),
     ("docs.js", "text/javascript; charset=utf-8", include_bytes!("../assets/docs/docs.js")),
     ("swagger-ui.css", "text/css; charset=utf-8", include_bytes!("../assets/swagger-ui/swagger-ui.css")),
@@ -27,11 +26,6 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
     ("favicon-32x32.png", "image/png", include_bytes!("../assets/swagger-ui/favicon-32x32.png")),
 ];
-
-/// Scripts and styles from this server only; `data:` images are the stylesheet's icons.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; frame-ancestors 'none'; \
-     form-action 'self'";
 
 /// The OpenAPI document, built once.
 pub fn openapi_json() -> &'static Value {
@@ -48,13 +42,5 @@ pub fn routes() -> Router {
 }
 
 fn asset(name: &str) -> Response {
-    let Some((_, content_type, bytes)) = ASSETS.iter().find(|(file, _, _)| *file == name) else {
-        return ApiError::not_found(format!("no docs asset {name}")).into_response();
-    };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    response
+    embedded_assets::respond(ASSETS, name, "public, max-age=3600")
 }

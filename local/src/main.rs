@@ -1,6 +1,7 @@
 //! `cargo run --release -p local`: every route on http://127.0.0.1:3000 over SQLite in `./data`,
-//! with demo data and a live feed, the rollups schedule in-process, ready-to-paste tokens, and the
-//! API's documentation at `/docs`. `local --openapi` prints the OpenAPI document and exits.
+//! with demo data and a live feed, the rollups schedule in-process, ready-to-paste tokens, the
+//! dashboard page at `/` and the API's documentation at `/docs`. `local --openapi` prints the
+//! OpenAPI document and exits.
 //!
 //! Environment (all optional here): `PORT` (3000), `HOST` (127.0.0.1), `DATA_DIR` (./data),
 //! `PUBLIC_BASE_URL` (this server's own address, for download links), `JWT_SECRET`, `JWT_ISSUER`,
@@ -12,15 +13,16 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use jiff::SignedDuration;
 use local::demo::{self, DEMO_WORKSPACE, EXAMPLE_CAMPAIGN, OTHER_WORKSPACE};
+use local::dev_token;
 use tower_http::cors::CorsLayer;
-use web::auth::{TokenClaims, mint_hs256};
+use web::Role;
+use web::auth::mint_hs256;
 use wiring::host::HostConfig;
 
 /// Development-only defaults; anything set in the environment wins.
 const DEV_DEFAULTS: &[(&str, &str)] = &[
-    ("JWT_SECRET", "local-development-secret-do-not-use-in-production"),
+    ("JWT_SECRET", dev_token::DEVELOPMENT_SECRET),
     ("JWT_ISSUER", "analytics-local"),
     ("JWT_AUDIENCE", "analytics-api"),
     ("DATA_DIR", "data"),
@@ -112,8 +114,9 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(local::run_rollups_schedule(ports.clone(), rollup_interval));
 
     print_banner(&config, address, with_demo);
+    let host_routes = runtime.routes.merge(dev_token::routes(&config.auth.config, address.ip()));
     // Browsers on a dev server (another port) may call this API directly.
-    let app = local::app(&ports, runtime.routes).layer(CorsLayer::permissive());
+    let app = local::app(&ports, host_routes).layer(CorsLayer::permissive());
     local::server::serve(listener, app, local::server::ServerLimits::default(), shutdown()).await;
     Ok(())
 }
@@ -129,31 +132,25 @@ fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
     println!("\nAnalytics API listening on {base}");
     println!("API documentation: {base}/docs (OpenAPI document: {base}/openapi.json)");
     let auth = &config.auth.config;
+    let dev_tokens = dev_token::available(auth, address.ip());
+    let sign_in = if dev_tokens { "signs in by itself: POST /dev/token" } else { "takes a pasted token" };
+    println!("Dashboard: {base}/ ({sign_in})");
     let Some(secret) = &auth.hs256_secret else {
         println!("(No JWT_SECRET: tokens must come from the configured JWKS issuer.)");
         return;
     };
     let now = jiff::Timestamp::now();
-    let token = |ws: &str, user: &str, role: &str| {
-        let claims = TokenClaims {
-            sub: user.to_owned(),
-            ws: ws.to_owned(),
-            role: role.to_owned(),
-            workspaces: Vec::new(),
-            iss: auth.issuer.clone(),
-            aud: auth.audience.clone(),
-            iat: now.as_second(),
-            exp: (now + SignedDuration::from_hours(24 * 7)).as_second(),
-        };
-        mint_hs256(secret, &claims).unwrap_or_else(|error| format!("<could not sign: {error}>"))
+    let token = |ws: &str, user: &str, role: Role| {
+        mint_hs256(secret, &dev_token::claims(auth, ws, user, role, now))
+            .unwrap_or_else(|error| format!("<could not sign: {error}>"))
     };
     println!("\nTokens for workspace {DEMO_WORKSPACE} (HS256, valid 7 days):");
-    for role in web::Role::ALL.map(web::Role::as_str) {
-        println!("  {role:<8} {}", token(DEMO_WORKSPACE, &format!("u_{role}"), role));
+    for role in Role::ALL {
+        println!("  {:<8} {}", role.as_str(), token(DEMO_WORKSPACE, &format!("u_{}", role.as_str()), role));
     }
-    println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", "viewer"));
-    let viewer = token(DEMO_WORKSPACE, "u_viewer", "viewer");
-    let service = token(DEMO_WORKSPACE, "u_service", "service");
+    println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", Role::Viewer));
+    let viewer = token(DEMO_WORKSPACE, "u_viewer", Role::Viewer);
+    let service = token(DEMO_WORKSPACE, "u_service", Role::Service);
     let campaign = if with_demo { EXAMPLE_CAMPAIGN } else { "<campaign_id>" };
     println!("\nTry:");
     println!("  curl -s {base}/api/campaigns/{campaign}/stats -H 'Authorization: Bearer {viewer}'");

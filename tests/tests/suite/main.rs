@@ -5,6 +5,7 @@ mod auth;
 mod authorization;
 mod bad_input;
 mod contracts;
+mod dashboard_page;
 mod exactly_once;
 mod hostile;
 mod openapi;

@@ -1,0 +1,52 @@
+"""The dashboard page on a local runtime with another secret than its development one: there is
+no POST /dev/token, so the page asks for a token, and shows the API's numbers once one is pasted."""
+
+from conftest import (
+    BASE,
+    VIEWER_TOKEN,
+    api,
+    count,
+    error_shown,
+    refresh,
+    screenshot,
+    section,
+    shown_cards,
+    wait_for_load,
+)
+
+
+def test_there_is_no_development_token_route():
+    status, answer = api("POST", "/dev/token", body={"role": "viewer"})
+    assert (status, answer["error"]["code"]) == (404, "NOT_FOUND")
+
+
+def test_without_a_development_token_the_page_asks_for_one_and_shows_the_stats_with_a_pasted_one(page, page_problems):
+    page_problems.expect("/dev/token", 404)
+    page.goto(f"{BASE}/#campaign-stats?campaign=cmp_nps_followup")
+    wait_for_load(page)
+    assert page.locator("#sign-in-status").get_attribute("data-source") == "none"
+    assert page.locator("#token-details").get_attribute("open") is not None
+    assert error_shown(page)["title"] == "Not signed in"
+    assert section(page).locator(".cards").count() == 0
+
+    before = int(section(page).get_attribute("data-loads"))
+    page.fill("#token-input", VIEWER_TOKEN)
+    page.get_by_role("button", name="Use token").click()
+    wait_for_load(page, before)
+    assert section(page).get_attribute("data-state") == "ready"
+    assert "viewer of ws_demo (pasted token" in page.locator("#sign-in-status").inner_text()
+    for _attempt in range(4):
+        shown = shown_cards(page)
+        status, answer = api("GET", "/api/campaigns/cmp_nps_followup/stats", VIEWER_TOKEN)
+        assert status == 200, answer
+        if shown["generated_at"] == answer["meta"]["generated_at"]:
+            break
+        refresh(page)
+    else:
+        raise AssertionError("the page never showed the answer the test got (4 tries)")
+    assert count(shown["contacts_total"]) == answer["contacts"]["total"]
+    assert count(shown["calls_total"]) == answer["calls"]["total_attempts"]
+    assert {key: count(value) for key, value in shown["calls"].items()} == {
+        key: value for key, value in answer["calls"].items() if key != "total_attempts"
+    }
+    screenshot(page, "campaign-stats-pasted-token")
