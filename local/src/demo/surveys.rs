@@ -1,6 +1,5 @@
-//! Demo data for the local runtime: a survey workspace whose numbers come from events, generated
-//! with a fixed seed and ingested through the same validation and exactly-once path as a
-//! producer's, plus a live feed that keeps calling contacts so the dashboards move.
+//! Seed 003's demo: survey campaigns in the demo workspace (and a few in another tenant's), and
+//! the live feed that keeps calling contacts so the dashboards move.
 //!
 //! The mixes are those of an outbound survey: about a third of attempts unanswered, a tenth busy
 //! or failed, completed interviews of three to six minutes, up to three attempts per contact
@@ -9,22 +8,16 @@
 use std::collections::VecDeque;
 
 use domain::WorkspaceId;
-use domain::events::{EventLimits, validate_event};
-use domain::ingest::apply_events;
-use domain::ports::StoreError;
-use domain::rollup::{EntityKey, Rules};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use serde_json::{Value, json};
+use serde_json::json;
 use web::Ports;
 
-pub const DEMO_WORKSPACE: &str = "ws_demo";
-pub const OTHER_WORKSPACE: &str = "ws_other";
-const DEMO_TIME_ZONE: &str = "Europe/Paris";
+use super::{DEMO_TIME_ZONE, DEMO_WORKSPACE, Events, ingest};
+
 const MAX_ATTEMPTS: u32 = 3;
-const BATCH: usize = 500;
 
 struct DemoCampaign {
     id: &'static str,
@@ -50,24 +43,6 @@ pub struct OpenContact {
     campaign: &'static str,
     contact: String,
     attempts: u32,
-}
-
-#[derive(Debug, Default)]
-pub struct SeedReport {
-    pub events: usize,
-    pub already_seeded: bool,
-    pub open_contacts: Vec<OpenContact>,
-}
-
-/// Builds event JSON with ids that are unique and stable for a given seed.
-struct Events {
-    list: Vec<(Timestamp, Value)>,
-}
-
-impl Events {
-    fn push(&mut self, id: String, kind: &str, at: Timestamp, data: Value) {
-        self.list.push((at, json!({"id": id, "type": kind, "occurred_at": at.to_string(), "data": data})));
-    }
 }
 
 fn outcome_and_duration(rng: &mut StdRng) -> (&'static str, f64) {
@@ -144,9 +119,10 @@ fn attempt(
     state == "in_progress"
 }
 
-fn seed_events(now: Timestamp, rng: &mut StdRng) -> (Events, Vec<OpenContact>) {
+/// The demo workspace's survey campaigns, and the contacts still open at `now`.
+pub fn events(now: Timestamp, rng: &mut StdRng) -> (Events, Vec<OpenContact>) {
     let tz = TimeZone::get(DEMO_TIME_ZONE).expect("bundled zone");
-    let mut events = Events { list: Vec::new() };
+    let mut events = Events::default();
     let mut open = Vec::new();
     let origin = now - SignedDuration::from_hours(24 * 31);
     for (id, name) in AGENTS {
@@ -210,8 +186,9 @@ fn seed_events(now: Timestamp, rng: &mut StdRng) -> (Events, Vec<OpenContact>) {
     (events, open)
 }
 
-fn other_workspace_events(now: Timestamp, rng: &mut StdRng) -> Events {
-    let mut events = Events { list: Vec::new() };
+/// Another tenant's survey: what tenancy tests and demos must never see from the demo workspace.
+pub fn other_workspace_events(now: Timestamp, rng: &mut StdRng) -> Events {
+    let mut events = Events::default();
     let start = now - SignedDuration::from_hours(24 * 5);
     events.push(
         "other-cmp".into(),
@@ -238,57 +215,6 @@ fn other_workspace_events(now: Timestamp, rng: &mut StdRng) -> Events {
     events
 }
 
-async fn ingest(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
-    let mut list = events.list;
-    list.sort_by_key(|(at, _)| *at);
-    let limits = EventLimits::default();
-    let valid: Vec<_> = list
-        .into_iter()
-        .map(|(_, raw)| {
-            validate_event(raw, now, &limits).unwrap_or_else(|error| panic!("demo event invalid: {error:?}"))
-        })
-        .collect();
-    for batch in valid.chunks(BATCH) {
-        apply_events(ports.store.as_ref(), &Rules::standard(), ws, batch).await?;
-    }
-    Ok(valid.len())
-}
-
-fn workspace_event(id: &str, name: &str, tz: &str, at: Timestamp) -> Events {
-    let mut events = Events { list: Vec::new() };
-    events.push(
-        format!("{id}-settings"),
-        "workspace.upserted",
-        at,
-        json!({
-            "name": name, "timezone": tz, "plan": "growth", "seats": 25, "seats_used": 12,
-        }),
-    );
-    events
-}
-
-/// Seeds both demo workspaces unless the demo workspace already exists.
-pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
-    let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
-    let other = WorkspaceId::parse(OTHER_WORKSPACE).expect("valid id");
-    let known = ports.store.load_entities(&demo, &[EntityKey::workspace()]).await?;
-    if !known.is_empty() {
-        return Ok(SeedReport { already_seeded: true, ..SeedReport::default() });
-    }
-    let now = ports.clock.now();
-    let mut rng = StdRng::seed_from_u64(20_251_122);
-    let settings_at = now - SignedDuration::from_hours(24 * 40);
-    // The time zone goes first so that every later event is bucketed in it.
-    let mut count =
-        ingest(ports, &other, workspace_event("other", "Other Corp", "America/New_York", settings_at), now).await?;
-    count += ingest(ports, &other, other_workspace_events(now, &mut rng), now).await?;
-    // Written last for the demo workspace: its presence means the seed completed.
-    let (events, open_contacts) = seed_events(now, &mut rng);
-    count += ingest(ports, &demo, workspace_event("demo", "Acme Research", DEMO_TIME_ZONE, settings_at), now).await?;
-    count += ingest(ports, &demo, events, now).await?;
-    Ok(SeedReport { events: count, already_seeded: false, open_contacts })
-}
-
 /// Keeps the demo workspace live: every `interval`, new contacts arrive and open ones are called.
 pub async fn run_live_feed(ports: Ports, mut open: Vec<OpenContact>, interval: std::time::Duration) {
     let demo = WorkspaceId::parse(DEMO_WORKSPACE).expect("valid id");
@@ -301,7 +227,7 @@ pub async fn run_live_feed(ports: Ports, mut open: Vec<OpenContact>, interval: s
         ticks.tick().await;
         tick += 1;
         let now = ports.clock.now();
-        let mut events = Events { list: Vec::new() };
+        let mut events = Events::default();
         if rng.random::<f64>() < 0.5 {
             let campaign = CAMPAIGNS[rng.random_range(0..CAMPAIGNS.len())].id;
             let contact = OpenContact { campaign, contact: format!("{campaign}-live{started}-{tick}"), attempts: 0 };
