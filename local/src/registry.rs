@@ -27,6 +27,11 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(campaign_stats::route_table()),
         router: Some(|ports| campaign_stats::router(ports.into())),
     },
+    Function {
+        name: "comprehensive",
+        routes: || web::specs(comprehensive::route_table()),
+        router: Some(|ports| comprehensive::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

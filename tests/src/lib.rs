@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod builders;
+pub mod call_centre;
 pub mod contracts;
 pub mod counting;
 pub mod exactly_once;

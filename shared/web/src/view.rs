@@ -110,6 +110,17 @@ impl CachedView {
         Ok(self.render(stored, CacheStatus::Miss))
     }
 
+    /// `compute`'s answer, never cached (`meta.cache` is `bypass`): for views that are always
+    /// computed afresh.
+    pub async fn respond_uncached<T: Serialize>(
+        &self,
+        compute: impl Future<Output = Result<Viewed<T>, ApiError>>,
+    ) -> Result<Response, ApiError> {
+        let Viewed { body, meta } = compute.await?;
+        let stored = Stored { body: serde_json::to_value(body).map_err(ApiError::internal)?, meta };
+        Ok(self.render(stored, CacheStatus::Bypass))
+    }
+
     /// Drops every cached variant of this view of `scope` in `ws`.
     pub async fn invalidate(&self, cache: &dyn Cache, ws: &WorkspaceId, scope: &str) -> Result<(), ApiError> {
         Ok(cache.invalidate(&self.group(ws, scope)).await?)

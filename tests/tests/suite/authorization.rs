@@ -3,9 +3,9 @@
 //! where spec/API.md says, and a caller of another workspace never sees this workspace's data.
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tests::app::{TestApp, spawn_app};
-use tests::builders::{call, campaign};
+use tests::builders::{call, campaign, event};
 use tests::tokens::{claims, hs256_with, token};
 use web::{Role, RouteSpec};
 
@@ -24,6 +24,17 @@ fn resource(param: &str) -> &'static str {
     }
 }
 
+/// The agent profile of the `agent` role's token (seed 001's agent page needs one), in each
+/// workspace.
+fn agent_profile(id: &str) -> Value {
+    event(
+        id,
+        "agent.upserted",
+        "2025-03-01T00:00:00Z",
+        json!({"agent_id": "u_agent", "kind": "human", "status": "active"}),
+    )
+}
+
 async fn seeded_app() -> TestApp {
     let app = spawn_app(NOW.parse().expect("now")).await;
     app.ingest_ok(
@@ -31,9 +42,11 @@ async fn seeded_app() -> TestApp {
         vec![
             campaign("owner-1", "2025-03-10T10:00:00Z", "c1", MARKER),
             call("owner-2", "2025-03-10T14:00:00Z", "c1", "completed", 60.0),
+            agent_profile("owner-3"),
         ],
     )
     .await;
+    app.ingest_ok(STRANGER, vec![agent_profile("stranger-1")]).await;
     app
 }
 

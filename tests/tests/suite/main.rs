@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod authorization;
 mod bad_input;
+mod comprehensive;
 mod contracts;
 mod dashboard_page;
 mod exactly_once;

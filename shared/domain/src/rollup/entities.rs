@@ -66,7 +66,7 @@ pub const ENTITIES: &[EntityDef] = &[
         "subscription",
         &["subscription_id"],
         Some("status"),
-        &[gauges::subscriptions::STATUS, gauges::subscriptions::STARTED],
+        &[gauges::subscriptions::STATUS, gauges::subscriptions::STARTED, gauges::subscriptions::ENDING],
     ),
     entity(
         "payment.recorded",

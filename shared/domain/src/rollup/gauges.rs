@@ -204,6 +204,21 @@ pub mod subscriptions {
     /// Subscriptions by the local day they were first seen.
     pub const STARTED: GaugeDef =
         daily(activity::WORKSPACE, &[], "subscriptions_started.", StateOf::All, InstantOf::FirstSeen);
+    /// Active subscriptions set to end with their period (`cancel_at_period_end`), by the local
+    /// day that period ends: what will lapse, day by day.
+    pub const ENDING: GaugeDef = daily(
+        activity::WORKSPACE,
+        &[],
+        "subscriptions_ending.",
+        StateOf::Rule(ending),
+        InstantOf::Field("current_period_end"),
+    );
+
+    /// `all` for an active subscription that ends with its period; others are not counted.
+    pub fn ending(subscription: &EntityRecord) -> Option<&'static str> {
+        let active = subscription.state.as_deref() == Some("active");
+        (active && subscription.bool("cancel_at_period_end") == Some(true)).then_some("all")
+    }
 }
 
 /// Seed 001: payments by their latest status, with their amounts. Revenue is the amount of
@@ -262,10 +277,15 @@ pub mod agents {
     pub const READINESS: GaugeDef = now("agents_now", &[], "readiness.", StateOf::Rule(readiness));
     pub const TRAINING: GaugeDef = now("agents_now", &[], "training.", StateOf::Rule(training));
 
-    /// `ready`: active and trained at least [`READY_TRAINING_LEVEL`]; else `not_ready`.
+    /// Whether an agent of this status and training level is ready for calls: active and trained
+    /// at least [`READY_TRAINING_LEVEL`].
+    pub fn is_ready(status: Option<&str>, training_level: Option<f64>) -> bool {
+        status == Some("active") && training_level.is_some_and(|level| level >= READY_TRAINING_LEVEL)
+    }
+
+    /// `ready` ([`is_ready`]) or `not_ready`.
     pub fn readiness(agent: &EntityRecord) -> Option<&'static str> {
-        let trained = agent.number("training_level").is_some_and(|level| level >= READY_TRAINING_LEVEL);
-        Some(if agent.state.as_deref() == Some("active") && trained { "ready" } else { "not_ready" })
+        Some(if is_ready(agent.state.as_deref(), agent.number("training_level")) { "ready" } else { "not_ready" })
     }
 
     /// `low` below [`LOW_TRAINING_LEVEL`], `trained` from it, `unknown` without a level.

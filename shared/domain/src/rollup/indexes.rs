@@ -335,13 +335,6 @@ pub mod call_centre {
     };
     pub const SUBSCRIPTIONS_OF_USER: ListDef =
         ListDef { name: "subscriptions_of_user", group_by: &["user_id"], ..SUBSCRIPTIONS_BY_CHANGE };
-    /// Active subscriptions set to end at their period's end, by that instant.
-    pub const SUBSCRIPTIONS_ENDING: ListDef = ListDef {
-        name: "subscriptions_ending",
-        sort: SortBy::Instant(InstantOf::Field("current_period_end")),
-        when: Some(ends_at_period_end),
-        ..SUBSCRIPTIONS_BY_CHANGE
-    };
     /// Active subscriptions by plan (name and price).
     pub const PLANS: TallyDef = TallyDef {
         name: "subscription_plans",
@@ -404,10 +397,6 @@ pub mod call_centre {
         in_state(subscription, "active")
     }
 
-    pub fn ends_at_period_end(subscription: &EntityRecord) -> bool {
-        is_active(subscription) && subscription.bool("cancel_at_period_end") == Some(true)
-    }
-
     pub fn is_queued(call: &EntityRecord) -> bool {
         in_state(call, "queued")
     }
@@ -423,7 +412,6 @@ pub const LISTS: &[ListDef] = &[
     call_centre::USERS_BY_JOIN,
     call_centre::SUBSCRIPTIONS_BY_CHANGE,
     call_centre::SUBSCRIPTIONS_OF_USER,
-    call_centre::SUBSCRIPTIONS_ENDING,
     call_centre::PAYMENTS_OF_USER,
     call_centre::CALLS,
     call_centre::CALLS_OF_USER,
