@@ -110,6 +110,7 @@ async fn run(with_demo: bool) -> Result<(), Box<dyn std::error::Error>> {
             println!("Ingested {} demo events in {:.1} s.", report.events, started.elapsed().as_secs_f64());
         }
         tokio::spawn(demo::run_live_feed(ports.clone(), report.open_contacts, Duration::from_secs(3)));
+        tokio::spawn(demo::call_centre::run_live_feed(ports.clone(), Duration::from_secs(5)));
     }
     tokio::spawn(local::run_rollups_schedule(ports.clone(), rollup_interval));
 
@@ -149,6 +150,11 @@ fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
         println!("  {:<8} {}", role.as_str(), token(DEMO_WORKSPACE, &format!("u_{}", role.as_str()), role));
     }
     println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", Role::Viewer));
+    let calls = demo::call_centre::WORKSPACE;
+    println!("\nTokens for workspace {calls} (seed 001's call centre; GET /api/dashboard/comprehensive/):");
+    for role in [Role::Admin, Role::Manager, Role::User, Role::Agent] {
+        println!("  {:<8} {}", role.as_str(), token(calls, &format!("u_{}", role.as_str()), role));
+    }
     let viewer = token(DEMO_WORKSPACE, "u_viewer", Role::Viewer);
     let service = token(DEMO_WORKSPACE, "u_service", Role::Service);
     let campaign = if with_demo { EXAMPLE_CAMPAIGN } else { "<campaign_id>" };

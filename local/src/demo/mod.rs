@@ -3,6 +3,7 @@
 //! Each dashboard family brings its part (a module here); a part is ingested once, so a data
 //! folder seeded by an older build gains the parts it lacks on its next start.
 
+pub mod call_centre;
 pub mod surveys;
 
 use domain::WorkspaceId;
@@ -111,5 +112,15 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let surveys_seeded = seed_part(ports, &demo, survey_events, now).await?;
     count += surveys_seeded;
     let open_contacts = if surveys_seeded > 0 { open } else { Vec::new() };
+
+    let calls = WorkspaceId::parse(call_centre::WORKSPACE).expect("valid id");
+    let settings = workspace_settings(
+        "callcentre",
+        "Acme Call Centre",
+        call_centre::TIME_ZONE,
+        now - SignedDuration::from_hours(24 * 130),
+    );
+    count += seed_part(ports, &calls, settings, now).await?;
+    count += seed_part(ports, &calls, call_centre::events(now), now).await?;
     Ok(SeedReport { events: count, already_seeded: count == 0, open_contacts })
 }

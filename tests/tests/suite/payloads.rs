@@ -62,6 +62,12 @@ async fn http_api_payloads_reach_each_route_through_its_lambda_router() {
     let (status, body) = serve(stats, "http/post-invalidate-campaign-stats.json", "admin").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["invalidated"], true);
+
+    let page = router("comprehensive", &app.ports);
+    let (status, body) = serve(page, "http/get-comprehensive.json", "admin").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["dashboard_type"], "admin_comprehensive");
+    assert_eq!(body["call_statistics"]["total_calls"], 1, "the payload's one call");
 }
 
 #[tokio::test]
