@@ -322,7 +322,7 @@ pub async fn run_live_feed(ports: Ports, interval: std::time::Duration) {
         call(&mut events, &mut rng, format!("live{started}-{tick}"), now, &user, &format!("agent-{user}"));
         // Every fourth tick a call joins the queue; it is answered eight ticks later and ends
         // eight after that, so a couple of calls are always waiting and a couple in progress.
-        if tick % 4 == 0 {
+        if tick.is_multiple_of(4) {
             let step = tick / 4;
             let moves = [(Some(step), "queued"), (step.checked_sub(2), "active"), (step.checked_sub(4), "ended")];
             for (call, status) in
