@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::app::TestApp;
 use tests::builders::{batch, call, contact, workspace};
+use tests::call_centre;
 use tests::scenario::{NOW, WS, app_with_scenario, app_with_scenario_on};
 use tests::tokens::token;
 
@@ -97,6 +98,27 @@ async fn dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured()
     // The campaign's existence, the cached variants of its group (a Query), their deletion.
     assert_eq!(invalidate, calls(&[("BatchGetItem", 1), ("Query", 1), ("BatchWriteItem", 1)]));
     row("POST /api/campaigns/{id}/stats/invalidate", &invalidate);
+    // Seed 001's pages of the call-centre scenario (its own clock and table).
+    let (client, table, page_counter) = dynamo().await;
+    let pages = tests::app::spawn_app_on(
+        call_centre::NOW.parse().expect("now"),
+        Arc::new(DynamoStore::new(client.clone(), &table)),
+        Arc::new(DynamoCache::new(client, &table)),
+    )
+    .await;
+    call_centre::ingest_scenario(&pages).await;
+    page_counter.take();
+    for (role, expected) in [
+        ("admin", calls(&[("BatchGetItem", 2), ("Query", 6)])),
+        ("user", calls(&[("BatchGetItem", 3), ("Query", 7)])),
+        ("agent", calls(&[("BatchGetItem", 2), ("Query", 4)])),
+    ] {
+        let (status, page) = pages.get("/api/dashboard/comprehensive/", &token(call_centre::WS, role)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let (page_calls, _) = page_counter.take();
+        assert_eq!(page_calls, expected, "{role}'s page");
+        row(&format!("GET /api/dashboard/comprehensive/ as {role} (never cached)"), &page_calls);
+    }
     let one = batch(vec![call("single", "2025-03-10T14:58:00Z", "c1", "busy", 7.0)]);
     assert_eq!(app.ingest(WS, &one).await.0, StatusCode::ACCEPTED);
     let (ingest_one, _) = counter.take();

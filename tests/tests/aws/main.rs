@@ -3,6 +3,7 @@
 //! does both.
 
 mod api;
+mod comprehensive;
 mod contracts;
 mod exactly_once;
 mod support;

@@ -12,7 +12,9 @@ use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -43,19 +45,28 @@ pub async fn sdk(endpoint: &str, key: &str, secret: &str) -> SdkConfig {
         .await
 }
 
-/// Counts DynamoDB operations by name, and the items each write touches.
+/// Counts DynamoDB operations by name, the items each write touches, and how many were in
+/// flight at once.
 #[derive(Debug, Clone, Default)]
 pub struct DynamoCalls {
     calls: Arc<Mutex<BTreeMap<String, usize>>>,
     items_written: Arc<Mutex<usize>>,
+    /// (in flight now, the most in flight since the last `take`).
+    in_flight: Arc<Mutex<(usize, usize)>>,
 }
 
 impl DynamoCalls {
     /// Calls by operation since the last `take`, and items written.
     pub fn take(&self) -> (BTreeMap<String, usize>, usize) {
+        self.in_flight.lock().expect("lock").1 = 0;
         let calls = std::mem::take(&mut *self.calls.lock().expect("lock"));
         let written = std::mem::take(&mut *self.items_written.lock().expect("lock"));
         (calls, written)
+    }
+
+    /// The most calls in flight at once since the last `take`.
+    pub fn peak_in_flight(&self) -> usize {
+        self.in_flight.lock().expect("lock").1
     }
 }
 
@@ -81,6 +92,20 @@ impl Intercept for DynamoCalls {
         };
         *self.calls.lock().expect("lock").entry(operation).or_default() += 1;
         *self.items_written.lock().expect("lock") += written;
+        let mut in_flight = self.in_flight.lock().expect("lock");
+        in_flight.0 += 1;
+        in_flight.1 = in_flight.1.max(in_flight.0);
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let mut in_flight = self.in_flight.lock().expect("lock");
+        in_flight.0 = in_flight.0.saturating_sub(1);
         Ok(())
     }
 }
