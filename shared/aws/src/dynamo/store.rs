@@ -252,6 +252,23 @@ impl DynamoStore {
         }
     }
 
+    /// Every item whose partition key starts with `prefix`: a whole-table Scan, for verification
+    /// only (the `scan_*` methods), never on a request path.
+    async fn scan_partitions(&self, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        self.client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("begins_with(pk, :prefix)")
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| unavailable(DisplayErrorContext(e)))
+    }
+
     fn index_entry_from(item: &Item) -> Result<IndexEntry, StoreError> {
         let sk = get_s(item, "sk")?;
         let (sort, id) = sk.rsplit_once('#').ok_or_else(|| corrupt(format!("bad index sort key {sk:?}")))?;
@@ -631,19 +648,7 @@ impl RollupStore for DynamoStore {
 
     async fn scan_index(&self, ws: &WorkspaceId) -> Result<Vec<(String, IndexEntry)>, StoreError> {
         let prefix = format!("W#{ws}#I#");
-        let items: Vec<Item> = self
-            .client
-            .scan()
-            .table_name(&self.table)
-            .filter_expression("begins_with(pk, :prefix)")
-            .expression_attribute_values(":prefix", s(&prefix))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
+        let items = self.scan_partitions(&prefix).await?;
         let mut entries = Vec::with_capacity(items.len());
         for item in &items {
             let index = get_s(item, "pk")?.strip_prefix(&prefix).ok_or_else(|| corrupt("unexpected item"))?;
@@ -723,19 +728,7 @@ impl RollupStore for DynamoStore {
 
     async fn scan_cells(&self, ws: &WorkspaceId) -> Result<Vec<(CellKey, Cells)>, StoreError> {
         let prefix = format!("W#{ws}#S#");
-        let items: Vec<Item> = self
-            .client
-            .scan()
-            .table_name(&self.table)
-            .filter_expression("begins_with(pk, :prefix)")
-            .expression_attribute_values(":prefix", s(&prefix))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| unavailable(DisplayErrorContext(e)))?;
+        let items = self.scan_partitions(&prefix).await?;
         let mut cells: BTreeMap<CellKey, Cells> = BTreeMap::new();
         for item in &items {
             let series = get_s(item, "pk")?.strip_prefix(&prefix).ok_or_else(|| corrupt("unexpected item"))?;

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Alert, AlertLevel, Calendar, CallTally, CallTypeCount, Days, Freshness, Growth, OutcomeCount, QuickAction,
-    RecentCall, days_for_any_zone, money, percent, user_key,
+    Alert, AlertLevel, Calendar, CallCounts, CallTally, CallTypeCount, Days, Freshness, Growth, OutcomeCount,
+    QuickAction, RecentCall, days_for_any_zone, money, percent, user_key,
 };
 use crate::WorkspaceId;
 use crate::ports::RollupStore;
@@ -115,13 +115,8 @@ pub struct BillingRevenue {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallStatistics {
-    pub total_calls: i64,
-    pub calls_today: i64,
-    pub calls_this_week: i64,
-    pub calls_this_month: i64,
-    /// Ended converted, interested or completed.
-    pub successful_calls: i64,
-    pub converted_calls: i64,
+    #[serde(flatten)]
+    pub counts: CallCounts,
     /// Calls whose latest `call.status` is `active` / `queued`.
     pub active_calls: i64,
     pub queued_calls: i64,
@@ -314,15 +309,8 @@ pub async fn admin_page(
 
     let all_calls = CallTally::of(all_time);
     let live = present(&gauges::live_calls::STATUS);
-    let [calls_today, calls_this_week, calls_this_month] =
-        days.spans(&calendar, |day| CallTally::of(Some(day)).total());
     let call_statistics = CallStatistics {
-        total_calls: all_calls.total(),
-        calls_today,
-        calls_this_week,
-        calls_this_month,
-        successful_calls: all_calls.successful(),
-        converted_calls: all_calls.converted(),
+        counts: CallCounts::of(all_time, &days, &calendar),
         active_calls: live.count("active"),
         queued_calls: live.count("queued"),
         calls_by_type: all_calls.by_type(),

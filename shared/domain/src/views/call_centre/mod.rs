@@ -218,6 +218,36 @@ pub struct OutcomeCount {
     pub count: i64,
 }
 
+/// Calls in all and per span, with how many succeeded and converted: what every page counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallCounts {
+    pub total_calls: i64,
+    pub calls_today: i64,
+    pub calls_this_week: i64,
+    pub calls_this_month: i64,
+    /// Ended converted, interested or completed.
+    pub successful_calls: i64,
+    pub converted_calls: i64,
+}
+
+impl CallCounts {
+    /// From an activity series' all-time cell and its days.
+    pub fn of(all_time: Option<&Cells>, days: &Days, calendar: &Calendar) -> CallCounts {
+        let all = CallTally::of(all_time);
+        let [calls_today, calls_this_week, calls_this_month] =
+            days.spans(calendar, |day| CallTally::of(Some(day)).total());
+        CallCounts {
+            total_calls: all.total(),
+            calls_today,
+            calls_this_week,
+            calls_this_month,
+            successful_calls: all.successful(),
+            converted_calls: all.converted(),
+        }
+    }
+}
+
 /// Calls counted in one cell of an activity series (`calls.` prefix).
 #[derive(Debug, Clone, Copy)]
 pub struct CallTally<'a>(pub Reading<'a>);

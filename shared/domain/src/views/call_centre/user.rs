@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    Alert, AlertLevel, Calendar, CallTally, Days, Freshness, QuickAction, RecentCall, UpcomingCallback,
+    Alert, AlertLevel, Calendar, CallCounts, Days, Freshness, QuickAction, RecentCall, UpcomingCallback,
     days_for_any_zone, money, percent, user_key,
 };
 use crate::WorkspaceId;
@@ -109,12 +109,8 @@ pub struct AgentInfoPerformance {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserCallStatistics {
-    pub total_calls: i64,
-    pub calls_today: i64,
-    pub calls_this_week: i64,
-    pub calls_this_month: i64,
-    pub successful_calls: i64,
-    pub converted_calls: i64,
+    #[serde(flatten)]
+    pub counts: CallCounts,
     /// Successful / all calls, in percent; `null` without calls.
     pub success_rate: Option<f64>,
     /// The newest, not masked: they are the user's own.
@@ -240,18 +236,10 @@ pub async fn user_page(
     let gauge = |def: &'static GaugeDef| GaugeReading::of(def, cells.get(&owned(def)));
     let profile = entities.get(&me);
 
-    let all_calls = CallTally::of(cells.get(&total));
-    let [calls_today, calls_this_week, calls_this_month] =
-        days.spans(&calendar, |day| CallTally::of(Some(day)).total());
-    let successful = all_calls.successful();
+    let counts = CallCounts::of(cells.get(&total), &days, &calendar);
     let call_statistics = UserCallStatistics {
-        total_calls: all_calls.total(),
-        calls_today,
-        calls_this_week,
-        calls_this_month,
-        successful_calls: successful,
-        converted_calls: all_calls.converted(),
-        success_rate: percent(successful, all_calls.total()),
+        success_rate: percent(counts.successful_calls, counts.total_calls),
+        counts,
         recent_calls: recent_calls.iter().map(|entry| RecentCall::from_entry(entry, false)).collect(),
     };
 
@@ -301,7 +289,7 @@ pub async fn user_page(
     let summary = Summary {
         account_status: account_status.clone(),
         agent_ready,
-        calls_today,
+        calls_today: call_statistics.counts.calls_today,
         pending_callbacks: callback_management.scheduled_callbacks,
         conversion_rate: call_statistics.success_rate,
     };
