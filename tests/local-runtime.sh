@@ -1,7 +1,8 @@
 # Sourced by the scripts that test the built local runtime (bash). `start_local VAR=value ...`
 # starts target/debug/local with those variables on a free loopback port over a temporary data
-# folder (`$local_work/data`), waits for its banner and sets `base`; `token <role>` prints that
-# role's token from the banner, `stranger_token` the other workspace's viewer token. The process is
+# folder (`$local_work/data`), waits for its banner and sets `base`; `token <role> [workspace]`
+# prints that role's token from the banner (of ws_demo unless named), `stranger_token` the other
+# workspace's viewer token. The process is
 # stopped by PID and the folder removed when the script exits.
 
 local_work="$(mktemp -d)"
@@ -28,5 +29,7 @@ start_local() {
     sleep 0.5 # the banner's token lines follow the address
 }
 
-token() { awk -v role="$1" '$1 == role { print $2; exit }' "$local_log"; }
+token() {
+    awk -v role="$1" -v ws="${2:-ws_demo}" '/^Tokens for workspace / { on = ($4 == ws) } on && $1 == role { print $2; exit }' "$local_log"
+}
 stranger_token() { sed -n 's/^  viewer of [^:]*: //p' "$local_log"; }

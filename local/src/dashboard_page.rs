@@ -23,6 +23,11 @@ const ASSETS: &[Asset] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/dashboard/families/campaign-stats.js"),
     ),
+    (
+        "families/call-centre.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/dashboard/families/call-centre.js"),
+    ),
     ("uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/uplot/uPlot.iife.min.js")),
     ("uplot/uPlot.min.css", "text/css; charset=utf-8", include_bytes!("../assets/uplot/uPlot.min.css")),
 ];

@@ -105,25 +105,31 @@ def page(browser, page_problems):
     assert problems == [], "the page had problems"
 
 
-def section(page):
-    return page.locator("section#campaign-stats")
+def section(page, family="campaign-stats"):
+    return page.locator(f"section#{family}")
 
 
-def wait_for_load(page, after=0):
-    """Waits until the page has finished a load numbered above `after`; returns its number."""
+def loads(page, family="campaign-stats"):
+    """How many loads the family's section has finished."""
+    return int(section(page, family).get_attribute("data-loads") or 0)
+
+
+def wait_for_load(page, after=0, family="campaign-stats", timeout=None):
+    """Waits until the family's section has finished a load numbered above `after`; returns its number."""
     page.wait_for_function(
-        "after => { const s = document.querySelector('section#campaign-stats');"
+        "([id, after]) => { const s = document.getElementById(id);"
         " return s && Number(s.dataset.loads || 0) > after && s.dataset.state !== 'loading'; }",
-        arg=after,
+        arg=[family, after],
+        timeout=timeout,
     )
-    return int(section(page).get_attribute("data-loads"))
+    return loads(page, family)
 
 
-def refresh(page):
+def refresh(page, family="campaign-stats"):
     """Clicks "Refresh now" and waits for that load."""
-    before = int(section(page).get_attribute("data-loads") or 0)
-    section(page).get_by_role("button", name="Refresh now").click()
-    return wait_for_load(page, before)
+    before = loads(page, family)
+    section(page, family).get_by_role("button", name="Refresh now").click()
+    return wait_for_load(page, before, family)
 
 
 def shown_cards(page):
@@ -164,8 +170,8 @@ def hover_chart(page, chart_id, fraction):
     )
 
 
-def error_shown(page):
-    box = section(page).locator(".errors .error")
+def error_shown(page, family="campaign-stats"):
+    box = section(page, family).locator(".errors .error")
     box.wait_for()
     return {
         "title": box.locator(".error-title").inner_text(),

@@ -1,6 +1,8 @@
 """The dashboard page on a local runtime with another secret than its development one: there is
 no POST /dev/token, so the page asks for a token, and shows the API's numbers once one is pasted."""
 
+import os
+
 from conftest import (
     BASE,
     VIEWER_TOKEN,
@@ -50,3 +52,20 @@ def test_without_a_development_token_the_page_asks_for_one_and_shows_the_stats_w
         key: value for key, value in answer["calls"].items() if key != "total_attempts"
     }
     screenshot(page, "campaign-stats-pasted-token")
+
+
+def test_a_pasted_call_centre_token_shows_the_page_of_its_own_role(page, page_problems):
+    page_problems.expect("/dev/token", 404)
+    page.goto(f"{BASE}/#call-centre")
+    before = wait_for_load(page, family="call-centre")
+    assert page.locator("#dev-role-field").is_hidden()
+    page.fill("#token-input", os.environ["CALL_CENTRE_AGENT_TOKEN"])
+    page.get_by_role("button", name="Use token").click()
+    wait_for_load(page, before, family="call-centre")
+    assert "agent of ws_callcentre (pasted token" in page.locator("#sign-in-status").inner_text()
+    status, answer = api("GET", "/api/dashboard/comprehensive/", os.environ["CALL_CENTRE_AGENT_TOKEN"])
+    assert status == 200, answer
+    shown = section(page, "call-centre")
+    assert shown.locator('[data-path="dashboard_type"]').inner_text() == answer["dashboard_type"]
+    assert shown.locator('[data-path="agent_profile.name"]').inner_text() == answer["agent_profile"]["name"]
+    screenshot(page, "call-centre-pasted-token")

@@ -1,8 +1,9 @@
 // The dashboard page's shell. It signs in (a token from the local runtime's development-only
 // POST /dev/token where that exists, else a pasted one), calls the API on this page's own origin
 // and turns every error answer into a readable message, lists the dashboard families, and
-// refreshes the one shown every POLL_SECONDS. A family is one script in families/ that calls
-// Dashboard.register (families/campaign-stats.js says what a family gives).
+// refreshes the one shown every POLL_SECONDS (or the family's own pollSeconds). A family is one
+// script in families/ that calls Dashboard.register (families/campaign-stats.js says what a
+// family gives).
 "use strict";
 
 const Dashboard = (() => {
@@ -11,6 +12,8 @@ const Dashboard = (() => {
   // page per poll. Live updates over the realtime WebSocket will replace polling once it exists.
   const POLL_SECONDS = 15;
   const PASTED_TOKEN_KEY = "analytics.pastedToken";
+  // The roles a development token may have, offered by the role picker unless a family names its own.
+  const ROLES = ["viewer", "manager", "admin", "agent", "user", "service"];
 
   const families = [];
   const state = { token: null, family: null, params: null, view: null, shownKey: null, timer: null, overdue: false };
@@ -128,15 +131,31 @@ const Dashboard = (() => {
     $("sign-in-status").dataset.source = source;
   }
 
-  /** A pasted token if there is one, else a development token, else a request to paste one. */
+  /** The role picker offers the shown family's roles, keeping the chosen one if it is among them. */
+  function offerRoles(roles) {
+    const picker = $("dev-role");
+    if (picker.dataset.roles === roles.join()) return;
+    const chosen = picker.value;
+    picker.replaceChildren(...roles.map((role) => el("option", { text: role })));
+    picker.value = roles.includes(chosen) ? chosen : roles[0];
+    picker.dataset.roles = roles.join();
+  }
+
+  /**
+   * A pasted token if there is one, else a development token for the shown family's workspace
+   * and the picked role, else a request to paste one.
+   */
   async function signIn() {
+    const { family } = state;
+    offerRoles(family.roles || ROLES);
     const pasted = sessionStorage.getItem(PASTED_TOKEN_KEY);
     if (pasted) {
       useToken(pasted, "pasted");
       return;
     }
     try {
-      const minted = await api("/dev/token", { method: "POST", body: { role: $("dev-role").value }, signed: false });
+      const body = { role: $("dev-role").value, workspace: family.workspace };
+      const minted = await api("/dev/token", { method: "POST", body, signed: false });
       $("dev-role-field").hidden = false;
       useToken(minted.token, "development");
     } catch {
@@ -178,7 +197,8 @@ const Dashboard = (() => {
   /**
    * Adds a dashboard family: `{id, title, hint, fields: [{name, label, type, value, required,
    * options, suggestions}], request(params) -> {path, method, body}, render(content, answer,
-   * params)}`.
+   * params)}`, and optionally `workspace` and `roles` (the demo workspace and the roles, first the
+   * default, of its development tokens) and `pollSeconds`.
    * `render` is called with each new answer and updates `content` in place.
    */
   function register(family) {
@@ -244,23 +264,26 @@ const Dashboard = (() => {
       content: el("div", { class: "content" }),
     };
     view.root.append(
-      el("h2", { id: `${family.id}-title`, text: family.title }),
-      form,
-      family.hint ? el("p", { class: "hint", text: family.hint }) : null,
-      el("p", { class: "refresh-line" }, view.status, refresh),
-      view.error,
-      view.content,
+      ...[
+        el("h2", { id: `${family.id}-title`, text: family.title }),
+        family.fields.length ? form : null,
+        family.hint ? el("p", { class: "hint", text: family.hint }) : null,
+        el("p", { class: "refresh-line" }, view.status, refresh),
+        view.error,
+        view.content,
+      ].filter(Boolean),
     );
     $("family").replaceChildren(view.root);
     return view;
   }
 
-  function show() {
+  async function show() {
     const { family, params } = fromHash();
     for (const link of $("families").querySelectorAll("a")) {
       link.toggleAttribute("aria-current", link.dataset.family === family.id);
     }
-    if (family !== state.family || !state.view) {
+    const changed = family !== state.family;
+    if (changed || !state.view) {
       state.view = buildView(family, params);
       state.shownKey = null;
     } else {
@@ -268,6 +291,11 @@ const Dashboard = (() => {
         state.view.root.querySelector(`[name="${name}"]`).value = value;
     }
     Object.assign(state, { family, params });
+    if (changed) {
+      // Another family may sign in to another workspace or with other roles.
+      clearTimeout(state.timer);
+      await signIn();
+    }
     load();
   }
 
@@ -285,7 +313,7 @@ const Dashboard = (() => {
     const key = JSON.stringify([family.id, params, state.token && state.token.value]);
     const generation = ++loads;
     view.root.dataset.state = "loading";
-    let wait = POLL_SECONDS;
+    let wait = family.pollSeconds || POLL_SECONDS;
     try {
       if (!state.token) throw new ApiError("Not signed in", "Paste a token above to see this dashboard.");
       const request = family.request(params);
@@ -320,7 +348,7 @@ const Dashboard = (() => {
     state.timer = setTimeout(() => (document.hidden ? (state.overdue = true) : load()), wait * 1000);
   }
 
-  async function start() {
+  function start() {
     $("families").replaceChildren(
       ...families.map((family) =>
         el("a", { href: `#${family.id}`, dataset: { family: family.id }, text: family.title }),
@@ -335,22 +363,91 @@ const Dashboard = (() => {
       }
     });
     window.addEventListener("hashchange", show);
-    await signIn();
     show();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Number formats shared by the families.
+  // What the families draw with: number formats, values bound to their place in the answer,
+  // cards, and the footer of an answer's meta.
 
   const format = {
     count: (value) => Number(value).toLocaleString("en-US"),
     /** A 0..1 rate with 4 decimals as a percentage with 2: exact, since 4 decimals fit. */
     percent: (rate) => `${(Math.round(rate * 10000) / 100).toFixed(2)} %`,
+    /** A percentage as the API gives it (0..100, at most two decimals). */
+    percentage: (value) => `${value.toLocaleString("en-US", { maximumFractionDigits: 2 })} %`,
     /** Seconds to the millisecond, as the API gives them (exact: three decimals fit). */
     seconds: (value) =>
       value === null || value === undefined ? "–" : `${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} s`,
+    /** An amount of money, in cents as the API rounds it. */
+    money: (value) => value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    number: (value) => value.toLocaleString("en-US", { maximumFractionDigits: 3 }),
+    text: (value) => String(value),
+    bool: (value) => (value ? "yes" : "no"),
+    /** An RFC 3339 instant in UTC, to the second (the element keeps it whole). */
+    time: (value) => `${value.slice(0, 19).replace("T", " ")} UTC`,
   };
 
+  /** The value at `path` (its keys and indexes joined by dots) of `answer`. */
+  function valueAt(answer, path) {
+    return path.split(".").reduce((node, key) => (node === null || node === undefined ? node : node[key]), answer);
+  }
+
+  /**
+   * The value at `path` of `answer` shown as `kind` (a key of `format`; "–" for none), in an
+   * element that names both (`data-path`, `data-format`), so that a test can check every value
+   * shown against the API's answer.
+   */
+  function bound(answer, path, kind) {
+    const value = valueAt(answer, path);
+    const text = value === null || value === undefined ? "–" : format[kind](value);
+    const dataset = { path, format: kind };
+    if (kind === "time") return el("time", { datetime: value, dataset, text });
+    return el("span", { dataset, text });
+  }
+
+  /** A card: a title, a headline `[label, value]`, and rows of `[key, label, value, share 0..1, note]`. */
+  function card(id, title, headline, rows) {
+    return el(
+      "article",
+      { class: "card", id },
+      el("h3", { text: title }),
+      headline ? el("p", { class: "headline" }, el("span", { class: "value" }, headline[1]), ` ${headline[0]}`) : null,
+      el(
+        "dl",
+        {},
+        rows.map(([key, label, value, share, note]) => {
+          const bar = el("span", { class: "bar" });
+          bar.style.width = `${Math.round((share || 0) * 1000) / 10}%`;
+          return el(
+            "div",
+            { class: "row", dataset: { key }, title: note },
+            el("dt", { text: label }),
+            el("dd", { class: "value" }, value),
+            share === undefined ? null : el("span", { class: "share" }, bar),
+          );
+        }),
+      ),
+    );
+  }
+
+  /** The footer of an answer's `meta`, after `extra` fields of the answer (`[path, label, kind]`). */
+  function metaFooter(answer, extra = []) {
+    const fields = [
+      ...extra,
+      ["meta.generated_at", "computed", "time"],
+      ["meta.cache", "cache", "text"],
+      ["meta.watermark", "newest event", "time"],
+      ["meta.timezone", "time zone", "text"],
+      ["meta.source", "source", "text"],
+    ];
+    return fields.map(([path, label, kind]) => {
+      const value = bound(answer, path, kind);
+      if (path.startsWith("meta.")) value.classList.add(path.slice(5).replace(/_/g, "-"));
+      return el("span", {}, `${label} `, value);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", start);
-  return { register, el, format };
+  return { register, el, format, valueAt, bound, card, metaFooter };
 })();

@@ -1,6 +1,6 @@
-// Time-series charts drawn with uPlot (vendored under uplot/): one chart per slot element, kept
-// across refreshes (a new answer only replaces its data), x in Unix seconds shown in UTC, and a
-// legend that shows the values of the point under the pointer.
+// Charts drawn with uPlot (vendored under uplot/): time series (x in Unix seconds shown in UTC) and
+// bars of named counts. One chart per slot element, kept across refreshes (a new answer only
+// replaces its data), with a legend that shows the values of the point or bar under the pointer.
 "use strict";
 
 const Charts = (() => {
@@ -11,23 +11,31 @@ const Charts = (() => {
   const width = (slot) => Math.max(280, slot.clientWidth);
   const number = (value) => (value === null || value === undefined ? "–" : value.toLocaleString("en-US"));
 
+  const fromZero = () => ({ range: (chart, min, max) => [0, max > 0 ? max * 1.1 : 1] });
+
   /**
-   * Draws in `slot`, or updates there, a line chart of `series` (`{label, values}`) over `xs`
-   * (Unix seconds), the hovered x shown as `xLabel(x)` and the y axis labelled `unit`.
+   * Draws `data` in `slot` with `options` (series, scales, axes), or only replaces the data of the
+   * chart there when its `signature` (what the options depend on) is the same.
    */
-  function line(slot, { xs, xLabel, series, unit }) {
-    const data = [xs, ...series.map((one) => one.values)];
-    const signature = series.map((one) => one.label).join("|");
+  function draw(slot, signature, data, options) {
     if (slot.chart && slot.chart.signature === signature) {
       slot.chart.setData(data);
       return;
     }
     if (slot.chart) slot.chart.destroy();
-    const options = {
-      width: width(slot),
-      height: HEIGHT,
+    const common = { width: width(slot), height: HEIGHT, cursor: { drag: { x: false, y: false } } };
+    slot.chart = new uPlot({ ...common, ...options }, data, slot);
+    slot.chart.signature = signature;
+  }
+
+  /**
+   * Draws in `slot`, or updates there, a line chart of `series` (`{label, values}`) over `xs`
+   * (Unix seconds), the hovered x shown as `xLabel(x)` and the y axis labelled `unit`.
+   */
+  function line(slot, { xs, xLabel, series, unit }) {
+    draw(slot, series.map((one) => one.label).join("|"), [xs, ...series.map((one) => one.values)], {
       tzDate: utc,
-      scales: { y: { range: (chart, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { y: fromZero() },
       series: [
         { label: "at", value: (chart, x) => (x === null ? "–" : xLabel(x)) },
         ...series.map((one, index) => ({
@@ -38,10 +46,33 @@ const Charts = (() => {
         })),
       ],
       axes: [{}, { label: unit, size: 64 }],
-      cursor: { drag: { x: false, y: false } },
-    };
-    slot.chart = new uPlot(options, data, slot);
-    slot.chart.signature = signature;
+    });
+  }
+
+  /**
+   * Draws in `slot`, or updates there, a bar chart of `values` named by `labels` (one bar each, in
+   * their order), the series called `label` and the y axis labelled `unit`.
+   */
+  function bars(slot, { labels, values, label, unit }) {
+    const xs = labels.map((_, index) => index);
+    draw(slot, `bars|${label}|${labels.join("|")}`, [xs, values], {
+      scales: { x: { time: false, range: () => [-0.5, labels.length - 0.5] }, y: fromZero() },
+      series: [
+        { label: "of", value: (chart, x) => (x === null ? "–" : labels[x]) },
+        {
+          label,
+          stroke: COLORS[0],
+          fill: `${COLORS[0]}b3`,
+          paths: uPlot.paths.bars({ size: [0.6, 80] }),
+          points: { show: false },
+          value: (chart, y) => number(y),
+        },
+      ],
+      axes: [
+        { splits: () => xs, values: (chart, splits) => splits.map((x) => labels[x]), grid: { show: false } },
+        { label: unit, size: 64 },
+      ],
+    });
   }
 
   /** Releases the charts under `root` before it is emptied. */
@@ -55,5 +86,5 @@ const Charts = (() => {
     }
   });
 
-  return { line, destroyIn };
+  return { line, bars, destroyIn };
 })();

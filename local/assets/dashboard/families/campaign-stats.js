@@ -6,7 +6,7 @@
 
 Dashboard.register(
   (() => {
-    const { el, format } = Dashboard;
+    const { el, format, card, metaFooter } = Dashboard;
 
     const CONTACTS = [
       ["pending", "Pending"],
@@ -36,33 +36,6 @@ Dashboard.register(
       ["max_seconds", "Longest"],
       ["total_seconds", "Total talk time"],
     ];
-
-    /** A card: a title, a headline number, and rows of `[key, label, value, share 0..1]`. */
-    function card(id, title, headline, rows) {
-      return el(
-        "article",
-        { class: "card", id },
-        el("h3", { text: title }),
-        headline
-          ? el("p", { class: "headline" }, el("span", { class: "value", text: headline[1] }), ` ${headline[0]}`)
-          : null,
-        el(
-          "dl",
-          {},
-          rows.map(([key, label, value, share, note]) => {
-            const bar = el("span", { class: "bar" });
-            bar.style.width = `${Math.round((share || 0) * 1000) / 10}%`;
-            return el(
-              "div",
-              { class: "row", dataset: { key }, title: note },
-              el("dt", { text: label }),
-              el("dd", { class: "value", text: value }),
-              share === undefined ? null : el("span", { class: "share" }, bar),
-            );
-          }),
-        ),
-      );
-    }
 
     function cards(answer) {
       const { contacts, calls, rates, duration } = answer;
@@ -140,24 +113,6 @@ Dashboard.register(
       ];
     }
 
-    function meta(answer) {
-      const { meta } = answer;
-      const time = (name, value, label) =>
-        el(
-          "span",
-          {},
-          `${label} `,
-          el("time", { class: name, datetime: value, text: value ? value.replace("T", " ") : "none" }),
-        );
-      return [
-        time("generated-at", meta.generated_at, "Computed"),
-        el("span", {}, "cache ", el("span", { class: "cache", text: meta.cache })),
-        time("watermark", meta.watermark, "newest event"),
-        el("span", {}, "time zone ", el("span", { class: "timezone", text: meta.timezone })),
-        el("span", {}, "source ", el("span", { class: "source", text: meta.source })),
-      ];
-    }
-
     return {
       id: "campaign-stats",
       title: "Campaign stats",
@@ -194,7 +149,7 @@ Dashboard.register(
         const charts = content.querySelector(".charts");
         charts.hidden = !answer.time_series;
         if (answer.time_series) drawCharts(content, answer.time_series);
-        content.querySelector(".meta").replaceChildren(...meta(answer));
+        content.querySelector(".meta").replaceChildren(...metaFooter(answer));
       },
     };
   })(),
