@@ -61,8 +61,8 @@ class Invocations:
             self.response_body = None
             self.error = None
             self.handed_out = False
+            self.release = threading.Event()
         self.done.clear()
-        self.release = threading.Event()
 
     def finish(self, **fields):
         with self.lock:

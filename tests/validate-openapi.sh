@@ -10,6 +10,9 @@ validator_version="0.9.0"
 . tests/tool-cache.sh
 venv="$(cached_venv openapi-spec-validator "openapi-spec-validator==$validator_version")"
 
+# shellcheck source=tests/local-runtime.sh
+. tests/local-runtime.sh
+build_local
 document="${CARGO_TARGET_DIR:-target}/openapi.json"
-cargo run --quiet --locked -p local -- --openapi >"$document"
+"${CARGO_TARGET_DIR:-target}/debug/local" --openapi >"$document"
 "$venv/bin/openapi-spec-validator" --schema 3.1 "$document"
