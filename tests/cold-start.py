@@ -23,7 +23,7 @@ import math
 import os
 import pathlib
 import re
-import shutil
+import signal
 import statistics
 import subprocess
 import threading
@@ -47,22 +47,17 @@ WHY = {
 class Invocations:
     """The runtime API's state for one start: the event to hand out and the instants seen."""
 
-    def __init__(self):
+    def __init__(self, event):
         self.lock = threading.Lock()
         self.done = threading.Event()
-        self.reset(None)
-
-    def reset(self, event):
-        with self.lock:
-            self.event = event
-            self.request_id = str(uuid.uuid4())
-            self.first_poll = None
-            self.response = None
-            self.response_body = None
-            self.error = None
-            self.handed_out = False
-            self.release = threading.Event()
-        self.done.clear()
+        self.release = threading.Event()
+        self.event = event
+        self.request_id = str(uuid.uuid4())
+        self.first_poll = None
+        self.response = None
+        self.response_body = None
+        self.error = None
+        self.handed_out = False
 
     def finish(self, **fields):
         with self.lock:
@@ -77,6 +72,7 @@ def runtime_api(state):
 
         def log_message(self, *args):
             pass
+
 
         def reply(self, status, body=b"", headers=()):
             self.send_response(status)
@@ -120,8 +116,13 @@ def runtime_api(state):
             else:  # /invocation/{id}/error or /init/error
                 state.finish(error=f"{self.path}: {body.decode(errors='replace')}")
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            pass  # a killed process's connection breaks mid-request: that is how each start ends
+
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -151,8 +152,11 @@ def environment(template, properties):
     for name, parameter in template["Parameters"].items():
         if "Default" in parameter:
             defaults.setdefault(name, str(parameter["Default"]))
-    variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    globals_ = template["Globals"]["Function"]
+    variables = dict(globals_["Environment"]["Variables"])
     variables.update(properties.get("Environment", {}).get("Variables", {}))
+    # What Lambda itself sets from the function's configuration.
+    variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = properties.get("MemorySize", globals_["MemorySize"])
     resolved = {}
     for name, value in variables.items():
         if isinstance(value, dict):
@@ -209,12 +213,17 @@ def fresh(event, start):
 
 
 class Starter:
-    def __init__(self, state, port, logs):
-        self.state, self.port, self.logs = state, port, logs
+    def __init__(self, logs):
+        self.logs = logs
+        self.port = None  # the last start's runtime API
 
     def start(self, name, binary, env, event, wrapper=()):
-        """Spawns the bootstrap; returns (ms to first poll, ms to response, response)."""
-        self.state.reset(event)
+        """Spawns the bootstrap; returns (ms to first poll, ms to response, response). Each start
+        has a runtime API of its own: a request the previous process sent just before it was killed
+        cannot take this one's invocation."""
+        state = Invocations(event)
+        server = runtime_api(state)
+        self.port = server.server_address[1]
         lambda_env = {
             "PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC",
             "LAMBDA_TASK_ROOT": str(pathlib.Path(binary).parent), "_HANDLER": "bootstrap",
@@ -231,18 +240,28 @@ class Starter:
         }
         with open(self.logs / f"{name}.log", "ab") as log:
             spawned = time.perf_counter_ns()
+            # Its own process group, so that a kill reaches the bootstrap under strace too.
             process = subprocess.Popen([*wrapper, binary], env=lambda_env, stdin=subprocess.DEVNULL,
-                                       stdout=log, stderr=log)
-            finished = self.state.done.wait(30)
-            process.kill()
-            self.state.release.set()
+                                       stdout=log, stderr=log, start_new_session=True)
+            deadline = time.monotonic() + 30
+            while not state.done.wait(0.05) and process.poll() is None and time.monotonic() < deadline:
+                pass
+            exited = process.poll()
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # already gone
+            state.release.set()
             process.wait()
-        if not finished:
-            raise SystemExit(f"cold start: {name} gave no response within 30 s (see {self.logs}/{name}.log)")
-        if self.state.error:
-            raise SystemExit(f"cold start: {name} reported an error: {self.state.error}")
-        response = json.loads(self.state.response_body or b"null")
-        return ((self.state.first_poll - spawned) / 1e6, (self.state.response - spawned) / 1e6, response)
+        server.shutdown()
+        server.server_close()
+        if not state.done.is_set():
+            why = f"exited with {exited}" if exited is not None else "gave no response within 30 s"
+            raise SystemExit(f"cold start: {name} {why} (see {self.logs}/{name}.log)")
+        if state.error:
+            raise SystemExit(f"cold start: {name} reported an error: {state.error}")
+        response = json.loads(state.response_body or b"null")
+        return ((state.first_poll - spawned) / 1e6, (state.response - spawned) / 1e6, response)
 
 
 def connections(trace, ports):
@@ -267,7 +286,9 @@ def percentile(values, fraction):
 def outcome(response):
     if isinstance(response, dict) and "statusCode" in response:
         return f"HTTP {response['statusCode']}"
-    return "returned" if response is None else f"returned {json.dumps(response)[:40]}"
+    if isinstance(response, dict):
+        return "returned " + ", ".join(f"{key} {json.dumps(value)}" for key, value in response.items())
+    return f"returned {json.dumps(response)}"
 
 
 def main():
@@ -285,11 +306,8 @@ def main():
     logs = pathlib.Path(args.logs)
     logs.mkdir(parents=True, exist_ok=True)
     template, resources = template_functions(args.template)
-    state = Invocations()
-    server = runtime_api(state)
-    port = server.server_address[1]
-    starter = Starter(state, port, logs)
-    ports = {port: "runtime API", int(dynamodb.rsplit(":", 1)[1]): "DynamoDB", int(moto.rsplit(":", 1)[1]): "SSM"}
+    starter = Starter(logs)
+    ports = {int(dynamodb.rsplit(":", 1)[1]): "DynamoDB", int(moto.rsplit(":", 1)[1]): "SSM"}
     endpoints = {"AWS_ENDPOINT_URL_DYNAMODB": dynamodb, "AWS_ENDPOINT_URL_SSM": moto}
 
     plans = []
@@ -310,16 +328,14 @@ def main():
     for name, binary, env, _, event in plans:
         starter.start(name, binary, {**env, "DYNAMODB_CREATE_TABLE": "1"}, fresh(event, "warm-up"))
 
-    strace = shutil.which("strace")
     rows, before_poll = [], []
     for name, binary, env, event_path, event in plans:
-        if strace:
-            trace = logs / f"{name}.strace"
-            starter.start(name, binary, env, fresh(event, "strace"),
-                          [strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace)])
-            before_poll.append((name, connections(trace, ports)))
+        trace = logs / f"{name}.strace"
+        starter.start(name, binary, env, fresh(event, "strace"),
+                      ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(trace)])
+        before_poll.append((name, connections(trace, {**ports, starter.port: "runtime API"})))
         variants = [("as deployed", env)]
-        if "JWT_SECRET_PARAMETER" in env:
+        if "SSM" in before_poll[-1][1]:
             inline = {key: value for key, value in env.items() if key != "JWT_SECRET_PARAMETER"}
             variants.append(("secret inline, no SSM read", {**inline, "JWT_SECRET": SECRET}))
         for variant, variant_env in variants:
@@ -330,7 +346,6 @@ def main():
                 responses.append(response)
                 outcomes.add(outcome(answer))
             rows.append((name, variant, os.path.getsize(binary), event_path, polls, responses, sorted(outcomes)))
-    server.shutdown()
 
     with open(args.out, "w") as out:
         out.write("| function | start | bootstrap (bytes) | first poll p50 | p90 | first response p50 | p90 | "
@@ -348,8 +363,6 @@ def main():
             listed = "; ".join(f"{WHY.get(where, where)} ({count} connection{'s' * (count > 1)})"
                                for where, count in counted.items())
             out.write(f"- {name}: {listed or 'none'}\n")
-        if not strace:
-            out.write("- not checked: strace is missing\n")
 
 
 if __name__ == "__main__":

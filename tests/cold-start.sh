@@ -37,6 +37,7 @@ set +a
 eval "$(tests/emulators/install.sh)" # MOTO_HOME: its Python has boto3 and PyYAML
 
 rm -rf "$work" && mkdir -p "$work"
+load_average="$(cut -d' ' -f1 /proc/loadavg)"
 "$MOTO_HOME/bin/python" tests/cold-start.py --bin-dir "$target/release" --starts "$starts" \
     --logs "$work" --out "$work/table.md" "${functions[@]}"
 
@@ -47,7 +48,9 @@ sed "/^$heading/,\$d" "$results" >"$kept"
     cat <<SECTION
 $heading
 
-Written by \`tests/cold-start.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores ($(uname -m)), $(rustc --version).
+Written by \`tests/cold-start.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores ($(uname -m)), $(rustc --version),
+load average $load_average at the start (other work shares the cores: the figures move by a few ms
+from run to run).
 Each function's release bootstrap for this machine (\`cargo build --release\`: the profile of the
 Lambda zips, opt-level z, fat LTO, stripped; x86-64 here, where the zips are arm64) is spawned
 $starts times against a fake Lambda Runtime API on loopback (\`tests/cold-start.py\`), with the
