@@ -38,7 +38,7 @@ eval "$(tests/emulators/install.sh)" # MOTO_HOME: its Python has boto3 and PyYAM
 
 rm -rf "$work" && mkdir -p "$work"
 load_average="$(cut -d' ' -f1 /proc/loadavg)"
-"$MOTO_HOME/bin/python" tests/cold-start.py --bin-dir "$target/release" --starts "$starts" \
+"$MOTO_HOME/bin/python" -B tests/cold-start.py --bin-dir "$target/release" --starts "$starts" \
     --logs "$work" --out "$work/table.md" "${functions[@]}"
 
 kept="$(mktemp)"
