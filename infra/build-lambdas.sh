@@ -22,6 +22,7 @@ step() { printf '\n==> %s\n' "$*"; }
 # shellcheck source=tests/tool-cache.sh
 . tests/tool-cache.sh
 venv="$(cached_venv cargo-lambda "cargo-lambda==$cargo_lambda_version")"
+[[ "${1:-}" != --install-only ]] || exit 0
 # cargo finds `cargo-lambda` on PATH; zig, its linker, sits beside it in the venv.
 export PATH="$venv/bin:$PATH"
 cargo lambda --version

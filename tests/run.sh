@@ -15,6 +15,7 @@ times="${CARGO_TARGET_DIR:-target}/ci-times.md"
 stage_rows=()
 stage_name=""
 stage_started=0
+installs_pid=""
 # stage <name>: ends the stage under way (printing its time) and begins the next.
 stage() {
     if [[ -n "$stage_name" ]]; then
@@ -30,6 +31,8 @@ finish() {
     local status=$?
     [[ -z "$stage_name" ]] || { ((status == 0)) || stage_name="$stage_name (failed)"; stage ""; }
     [[ ! -f .tools/emulators/pids ]] || tests/emulators/stop.sh || true
+    # Installs still under way when a stage failed: their process group, started with setsid.
+    ! kill -0 "$installs_pid" 2>/dev/null || kill -- "-$installs_pid" 2>/dev/null || true
     mkdir -p "$(dirname "$times")"
     {
         echo "Stages of \`tests/run.sh\`, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, exit status $status."
@@ -44,6 +47,17 @@ finish() {
     exit "$status"
 }
 trap finish EXIT
+
+# The tools install into the cache in the background while the lints compile: pip and npm wait on
+# the network more than on the CPU. Each stage still asks for its tool, and the cache's lock makes
+# it wait for an install under way (or install it itself, should the one in the background fail).
+# With a warm cache this takes a second.
+installs_log="${CARGO_TARGET_DIR:-target}/tool-installs.log"
+mkdir -p "$(dirname "$installs_log")"
+setsid bash -c 'tests/emulators/install.sh >/dev/null & for script in tests/validate-openapi.sh \
+    tests/schemathesis.sh infra/validate.sh infra/build-lambdas.sh; do "$script" --install-only; done; wait' \
+    >"$installs_log" 2>&1 </dev/null &
+installs_pid=$!
 
 stage "toolchain components"
 # rustfmt and clippy ship as rustup components; a minimal toolchain may lack them.

@@ -13,6 +13,7 @@ version="4.32.5"
 # shellcheck source=tests/tool-cache.sh
 . tests/tool-cache.sh
 venv="$(cached_venv schemathesis "schemathesis==$version")"
+[[ "${1:-}" != --install-only ]] || exit 0
 
 # shellcheck source=tests/local-runtime.sh
 . tests/local-runtime.sh

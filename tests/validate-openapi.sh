@@ -9,6 +9,7 @@ validator_version="0.9.0"
 # shellcheck source=tests/tool-cache.sh
 . tests/tool-cache.sh
 venv="$(cached_venv openapi-spec-validator "openapi-spec-validator==$validator_version")"
+[[ "${1:-}" != --install-only ]] || exit 0
 
 # shellcheck source=tests/local-runtime.sh
 . tests/local-runtime.sh
