@@ -3,38 +3,32 @@
 # zips each bootstrap, and writes a size report (<target dir>/lambda/sizes.md, also printed).
 # Fails when a zip is over the size budget (3 MB by default, LAMBDA_ZIP_BUDGET_BYTES to change).
 #
-# Installs cargo-lambda (which ships zig, its cross linker) from PyPI into <repo>/.tools/venv-lambda
-# on first use; `cargo lambda build` adds the aarch64 target through rustup when it is missing.
+# Installs cargo-lambda (which ships zig, its cross linker) from PyPI into the tool cache
+# (tests/tool-cache.sh) on first use; `cargo lambda build` adds the aarch64 target through rustup
+# when it is missing.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-# The function crates the template deploys, each a binary of the same name.
-functions=(ingest campaign-stats comprehensive rollups)
+# shellcheck source=infra/functions.sh
+. infra/functions.sh
 cargo_lambda_version="1.9.2"
 budget="${LAMBDA_ZIP_BUDGET_BYTES:-3000000}"
-venv="${LAMBDA_VENV:-$repo/.tools/venv-lambda}"
 python="${PYTHON:-python3}"
-export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 step() { printf '\n==> %s\n' "$*"; }
 
-stamp="$venv/.cargo-lambda-version"
-if [[ ! -x "$venv/bin/cargo-lambda" || ! -f "$stamp" || "$(cat "$stamp")" != "$cargo_lambda_version" ]]; then
-    step "installing cargo-lambda $cargo_lambda_version into $venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet "cargo-lambda==$cargo_lambda_version"
-    printf '%s' "$cargo_lambda_version" >"$stamp"
-fi
+# shellcheck source=tests/tool-cache.sh
+. tests/tool-cache.sh
+venv="$(cached_venv cargo-lambda "cargo-lambda==$cargo_lambda_version")"
+[[ "${1:-}" != --install-only ]] || exit 0
 # cargo finds `cargo-lambda` on PATH; zig, its linker, sits beside it in the venv.
 export PATH="$venv/bin:$PATH"
 cargo lambda --version
 
-packages=()
-for function in "${functions[@]}"; do packages+=(--package "$function"); done
-step "cargo lambda build --release --arm64 --output-format zip ${packages[*]}"
-cargo lambda build --release --arm64 --output-format zip --locked "${packages[@]}"
+step "cargo lambda build --release --arm64 --output-format zip ${function_packages[*]}"
+cargo lambda build --release --arm64 --output-format zip --locked "${function_packages[@]}"
 
 target="${CARGO_TARGET_DIR:-target}"
 report="$target/lambda/sizes.md"

@@ -1,29 +1,24 @@
 #!/usr/bin/env bash
 # Validates infra/template.yaml with the SAM CLI, cfn-lint and checkov.
 #
-# Installs the linters into <repo>/.tools/venv-infra on first use (later runs reuse it), then runs:
+# Installs the linters into one venv in the tool cache on first use (tests/tool-cache.sh; later runs
+# and later clones reuse it), then runs:
 #   sam validate --lint --template infra/template.yaml
 #   cfn-lint infra/template.yaml
 #   checkov -f infra/template.yaml --framework cloudformation --skip-download --config-file infra/.checkov.yaml
 # The checks work offline and without AWS credentials (dummy ones are exported for this script
 # only); only the first install needs PyPI.
-#
-# Environment:
-#   INFRA_VENV          the venv to use (default <repo>/.tools/venv-infra)
-#   INFRA_PIP_UPGRADE=1 re-run pip install even when the venv already has the pinned tools
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-venv="${INFRA_VENV:-$repo/.tools/venv-infra}"
-python="${PYTHON:-python3}"
 template="infra/template.yaml"
 checkov_config="infra/.checkov.yaml"
 
 # Exact versions, known to pass together. In one venv they must share boto3: aws-sam-cli pins it,
 # and checkov 3.3.x pins an older one, so checkov stays on the newest 3.2 release. To upgrade, bump
-# these, run this script, and fix what the new rules find. A change here reinstalls.
+# these, run this script, and fix what the new rules find. A change here installs a new venv.
 requirements=(
     "aws-sam-cli==1.170.0"
     "cfn-lint==1.58.0"
@@ -45,28 +40,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# The venv records what was installed into it; the install step runs again only when that differs.
-stamp="$venv/.infra-requirements"
-wanted="${requirements[*]}"
-
-have_tools() {
-    [[ -x "$venv/bin/sam" && -x "$venv/bin/cfn-lint" && -x "$venv/bin/checkov" ]] &&
-        [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]
-}
-
-if [[ ! -x "$venv/bin/python" ]]; then
-    step "creating venv $venv"
-    mkdir -p "$(dirname "$venv")"
-    "$python" -m venv "$venv"
-fi
-
-if ! have_tools || [[ "${INFRA_PIP_UPGRADE:-0}" == 1 ]]; then
-    step "installing ${requirements[*]}"
-    "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet "${requirements[@]}"
-    printf '%s' "$wanted" >"$stamp"
-fi
-
+# shellcheck source=tests/tool-cache.sh
+. tests/tool-cache.sh
+venv="$(cached_venv sam-cfn-lint-checkov "${requirements[@]}")"
+[[ "${1:-}" != --install-only ]] || exit 0
 export PATH="$venv/bin:$PATH"
 step "versions"
 sam --version

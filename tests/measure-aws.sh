@@ -3,7 +3,8 @@
 # every route and writes per ingested event at batch sizes 1, 25 and 500 (counted by the test
 # `dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured` on DynamoDB Local), and
 # the size of each Lambda zip (infra/build-lambdas.sh). Starts the emulators if they are not running
-# and leaves them running (tests/emulators/stop.sh stops them).
+# and leaves them running (tests/emulators/stop.sh stops them). The file's "Lambda cold start"
+# section, written by tests/cold-start.sh, is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,9 @@ set -a
 set +a
 
 calls="$(mktemp)"
-trap 'rm -f "$calls"' EXIT
+cold_starts="$(mktemp)"
+trap 'rm -f "$calls" "$cold_starts"' EXIT
+sed -n '/^## Lambda cold start/,$p' tests/aws-results.md >"$cold_starts"
 AWS_RESULTS_OUT="$calls" cargo test -p tests --features emulators --test aws --locked -- \
     api::dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured --exact
 
@@ -38,5 +41,6 @@ rollups 4.31 MB. Now each links only its own ports (DynamoDB, and SSM for the to
 runs on ring, logs are filtered without a regex engine, the OpenAPI parts are left out, and release
 builds are optimised for size (opt-level z) and link with one codegen unit and full LTO.
 BEFORE
+    if [[ -s "$cold_starts" ]]; then echo && cat "$cold_starts"; fi
 } >tests/aws-results.md
 echo "Wrote tests/aws-results.md"

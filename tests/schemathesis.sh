@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
 # Fuzzes every route of the OpenAPI document with schemathesis (PyPI, installed on first use into
-# .tools/venv-schemathesis) against the local runtime with its demo data, once with a token of each
-# role: the run must find no server error, every response as documented (status, content type,
-# headers, schema), every 4xx in the error envelope, bad input refused and good input accepted.
+# the tool cache: tests/tool-cache.sh) against the local runtime with its demo data, once with a
+# token of each role: the run must find no server error, every response as documented (status,
+# content type, headers, schema), every 4xx in the error envelope, bad input refused and good input
+# accepted.
 # Writes tests/schemathesis-results.md. The local runtime runs on loopback, on a free port, over a
 # temporary data folder, and is stopped by PID when the script ends (tests/local-runtime.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version="4.32.5"
-venv="${SCHEMATHESIS_VENV:-.tools/venv-schemathesis}"
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-if [[ ! -x "$venv/bin/schemathesis" || "$(cat "$venv/.version" 2>/dev/null)" != "$version" ]]; then
-    echo "installing schemathesis $version into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet "schemathesis==$version"
-    printf '%s' "$version" >"$venv/.version"
-fi
+# shellcheck source=tests/tool-cache.sh
+. tests/tool-cache.sh
+venv="$(cached_venv schemathesis "schemathesis==$version")"
+[[ "${1:-}" != --install-only ]] || exit 0
 
 # shellcheck source=tests/local-runtime.sh
 . tests/local-runtime.sh

@@ -10,6 +10,9 @@
 #   cached_venv <tool> <requirement>...                  the same for a Python venv with those pip
 #                                                         requirements (its version: theirs and Python's)
 #
+# Every script that installs a tool takes `--install-only` (install it, then stop): tests/run.sh
+# installs them all in the background while the lints compile.
+#
 # Call them as a plain assignment (`dir="$(cached_tool ...)"`) under `set -e`, never inside `if`, `!`,
 # `&&` or `||`: there bash ignores `set -e` in the installer too, and a failed step would go unseen.
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs (if needed) and starts the AWS emulators on 127.0.0.1, on free ports:
-#   DynamoDB Local, moto server (SQS, S3, API Gateway management API) and s3s-fs.
-# Writes .tools/emulators/env (shell `export` lines for the tests) and
-# .tools/emulators/pids (one PID per line); logs go to .tools/emulators/logs/.
+# Installs (if needed, into the tool cache: install.sh) and starts the AWS emulators on 127.0.0.1,
+# on free ports: DynamoDB Local, moto server (SQS, S3, SSM, API Gateway management API) and s3s-fs.
+# Their state stays in the clone: .tools/emulators/env (shell `export` lines for the tests),
+# .tools/emulators/pids (one PID per line), logs in .tools/emulators/logs/.
 #
 # If the emulators recorded in the pids file are all still up, they are reused
 # (exit 0 at once); pass --restart to stop them and start fresh ones.
@@ -30,7 +30,7 @@ case "${1:-}" in
     *) echo "usage: $0 [--restart]" >&2; exit 2 ;;
 esac
 
-"$HERE/install.sh"
+eval "$("$HERE/install.sh")"
 
 mkdir -p "$EMU" "$LOGS"
 
@@ -94,7 +94,7 @@ launch() {
     log "started $name (pid $pid), log: $logf"
 }
 
-DDB="$TOOLS/dynamodb-local"
+DDB="$DYNAMODB_LOCAL_HOME"
 # -inMemory: fresh state every start, nothing on disk.
 # -sharedDb: one database for all clients. Without it DynamoDB Local keeps a separate
 #   database per access-key-id + region, so a table created by a test fixture with one
@@ -105,13 +105,13 @@ launch dynamodb java ${DYNAMODB_JAVA_OPTS:-} -Djava.library.path="$DDB/DynamoDBL
     -cp "$DDB/DynamoDBLocal.jar:$DDB/launcher" LoopbackDynamoDBLocal \
     -inMemory -sharedDb -disableTelemetry -port "$DDB_PORT"
 
-launch moto "$TOOLS/venv-moto/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT"
+launch moto "$MOTO_HOME/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT"
 
 # s3s-fs: buckets are plain directories under its root; they can be created through the
 # API (CreateBucket) or by mkdir. The root must exist; it is wiped on every start.
 rm -rf "$S3S_DATA"
 mkdir -p "$S3S_DATA"
-RUST_LOG="${S3S_RUST_LOG:-info}" launch s3s "$TOOLS/cargo/bin/s3s-fs" \
+RUST_LOG="${S3S_RUST_LOG:-info}" launch s3s "$S3S_FS_HOME/bin/s3s-fs" \
     --host 127.0.0.1 --port "$S3S_PORT" \
     --access-key "$S3S_KEY" --secret-key "$S3S_SECRET" "$S3S_DATA"
 

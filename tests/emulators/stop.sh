@@ -6,8 +6,9 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
-TOOLS="$REPO_ROOT/.tools"
-EMU="$TOOLS/emulators"
+EMU="$REPO_ROOT/.tools/emulators"
+# shellcheck source=tests/tool-cache.sh
+. "$HERE/../tool-cache.sh"
 PIDS="$EMU/pids"
 ENV_FILE="$EMU/env"
 
@@ -25,10 +26,10 @@ alive() { # running and not a zombie
     st="$(proc_field "$1" state)" || return 1
     [[ -n "$st" && "$st" != Z && "$st" != X ]]
 }
-ours() { # the command line points into this repo's .tools/
+ours() { # the command line points into the tool cache, where the emulators are installed
     local cmd
     cmd="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
-    [[ "$cmd" == *"$TOOLS/"* ]]
+    [[ "$cmd" == *"$tool_cache/"* ]]
 }
 signal() { # signal <SIG> <pid>: the whole group if the pid leads its own group
     if [[ "$(proc_field "$2" pgrp 2>/dev/null)" == "$2" ]]; then
