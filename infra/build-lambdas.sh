@@ -11,7 +11,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 # The function crates the template deploys, each a binary of the same name.
-functions=(ingest campaign-stats rollups)
+functions=(ingest campaign-stats campaigns rollups)
 cargo_lambda_version="1.9.2"
 budget="${LAMBDA_ZIP_BUDGET_BYTES:-3000000}"
 venv="${LAMBDA_VENV:-$repo/.tools/venv-lambda}"

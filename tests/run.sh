@@ -19,7 +19,7 @@ cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 # The Lambdas build without the OpenAPI parts (and with only their adapters): lint that build too.
-cargo clippy --locked -p ingest -p campaign-stats -p rollups -- -D warnings
+cargo clippy --locked -p ingest -p campaign-stats -p campaigns -p rollups -- -D warnings
 
 echo "== emulators"
 tests/emulators/start.sh

@@ -27,6 +27,11 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(campaign_stats::route_table()),
         router: Some(|ports| campaign_stats::router(ports.into())),
     },
+    Function {
+        name: "campaigns",
+        routes: || web::specs(campaigns::route_table()),
+        router: Some(|ports| campaigns::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

@@ -18,6 +18,16 @@ pub fn campaign(id: &str, at: &str, campaign_id: &str, name: &str) -> Value {
     event(id, "campaign.upserted", at, json!({"campaign_id": campaign_id, "name": name, "kind": "survey"}))
 }
 
+/// An ad campaign owned by `owner`, with no budget or targets.
+pub fn ad_campaign(id: &str, at: &str, campaign_id: &str, name: &str, owner: &str) -> Value {
+    event(
+        id,
+        "campaign.upserted",
+        at,
+        json!({"campaign_id": campaign_id, "name": name, "kind": "ads", "owner_user_id": owner}),
+    )
+}
+
 pub fn call(id: &str, at: &str, campaign_id: &str, outcome: &str, duration_s: f64) -> Value {
     event(
         id,

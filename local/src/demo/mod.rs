@@ -3,6 +3,7 @@
 //! Each dashboard family brings its part (a module here); a part is ingested once, so a data
 //! folder seeded by an older build gains the parts it lacks on its next start.
 
+pub mod ads;
 pub mod surveys;
 
 use domain::WorkspaceId;
@@ -111,5 +112,7 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let surveys_seeded = seed_part(ports, &demo, survey_events, now).await?;
     count += surveys_seeded;
     let open_contacts = if surveys_seeded > 0 { open } else { Vec::new() };
+    // Its own generator, so that the parts before it are generated as they always were.
+    count += seed_part(ports, &demo, ads::events(now, &mut StdRng::seed_from_u64(20_251_201)), now).await?;
     Ok(SeedReport { events: count, already_seeded: count == 0, open_contacts })
 }
