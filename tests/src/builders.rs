@@ -60,3 +60,31 @@ pub fn ad_delivery(id: &str, at: &str, campaign_id: &str, spend: f64, clicks: i6
         }),
     )
 }
+
+/// One `ad.delivery` of a creative to an audience.
+#[derive(Debug, Clone, Copy)]
+pub struct Ad {
+    pub campaign: &'static str,
+    pub creative: &'static str,
+    pub audience: &'static str,
+    pub impressions: i64,
+    pub clicks: i64,
+    pub spend: f64,
+    pub conversions: i64,
+    pub revenue: f64,
+}
+
+impl Ad {
+    pub fn event(&self, id: &str, at: &str) -> Value {
+        event(
+            id,
+            "ad.delivery",
+            at,
+            json!({
+                "campaign_id": self.campaign, "creative": self.creative, "audience": self.audience,
+                "impressions": self.impressions, "clicks": self.clicks, "spend": self.spend,
+                "conversions": self.conversions, "revenue": self.revenue,
+            }),
+        )
+    }
+}

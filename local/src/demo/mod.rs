@@ -50,12 +50,7 @@ pub struct SeedReport {
 }
 
 /// Validates and applies `events` in time order, in batches as a producer would send them.
-pub(crate) async fn ingest(
-    ports: &Ports,
-    ws: &WorkspaceId,
-    events: Events,
-    now: Timestamp,
-) -> Result<usize, StoreError> {
+pub async fn ingest(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
     let mut list = events.list;
     list.sort_by_key(|(at, _)| *at);
     let limits = EventLimits::default();
@@ -112,7 +107,6 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let surveys_seeded = seed_part(ports, &demo, survey_events, now).await?;
     count += surveys_seeded;
     let open_contacts = if surveys_seeded > 0 { open } else { Vec::new() };
-    // Its own generator, so that the parts before it are generated as they always were.
-    count += seed_part(ports, &demo, ads::events(now, &mut StdRng::seed_from_u64(20_251_201)), now).await?;
+    count += seed_part(ports, &demo, ads::events(now, &mut StdRng::seed_from_u64(ads::SEED)), now).await?;
     Ok(SeedReport { events: count, already_seeded: count == 0, open_contacts })
 }

@@ -26,10 +26,10 @@ pub const ID_PATTERN: &str = "^[A-Za-z0-9._:@-]{1,128}$";
 
 /// The field a deserialisation error is about, or `whole` for the input itself. A missing field
 /// is named itself, under its parent's path (serde reports it at the parent, as "missing field
-/// `name`").
+/// `name`"; an unknown field's path already ends with its name).
 fn field_of<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, whole: &str) -> String {
-    let missing = error.inner().to_string();
-    let missing = missing.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name);
+    let message = error.inner().to_string();
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name);
     match (error.path().to_string(), missing) {
         (path, Some(name)) if path == "." => name.to_owned(),
         (path, Some(name)) => format!("{path}.{name}"),

@@ -99,12 +99,16 @@ impl From<DateRange> for DaySpan {
 #[serde(deny_unknown_fields)]
 pub struct PerformanceData {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 1_000_000_000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roas: Option<ClientNumber>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 1_000_000_000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpa: Option<ClientNumber>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 1_000_000_000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctr: Option<ClientNumber>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 1_000_000_000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpm: Option<ClientNumber>,
 }
 
