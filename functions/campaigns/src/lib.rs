@@ -184,16 +184,20 @@ pub struct DashboardOverviewRequest {
     pub date_range: DateRangeBody,
 }
 
-/// 1 to 365 days.
+/// 1 to 365 days: a JSON integer, which JSON Schema lets a client write `30.0` too.
 #[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(try_from = "u16")]
+#[serde(try_from = "f64")]
 pub struct TrendDays(u16);
 
-impl TryFrom<u16> for TrendDays {
+impl TryFrom<f64> for TrendDays {
     type Error = String;
 
-    fn try_from(days: u16) -> Result<Self, String> {
-        if (1..=MAX_DAYS).contains(&days) { Ok(TrendDays(days)) } else { Err(format!("must be 1 to {MAX_DAYS}")) }
+    fn try_from(days: f64) -> Result<Self, String> {
+        if days.fract() == 0.0 && (1.0..=f64::from(MAX_DAYS)).contains(&days) {
+            Ok(TrendDays(days as u16))
+        } else {
+            Err(format!("must be a whole number of days from 1 to {MAX_DAYS}"))
+        }
     }
 }
 

@@ -185,6 +185,9 @@ async fn trends_are_tested_on_the_complete_days_a_rising_series_increasing_a_con
         assert_eq!(short["trends"][metric], "insufficient_data", "{metric}");
         assert!(short["trends"]["evidence"][metric]["p_value"].is_null());
     }
+    let (status, _) =
+        dashboard(&app, WS, "viewer", "performance_trends", json!({"campaign_id": "c5", "days": 10.0})).await;
+    assert_eq!(status, StatusCode::OK, "a JSON integer may be written 10.0");
     let (_, default) = dashboard(&app, WS, "viewer", "performance_trends", json!({"campaign_id": "c5"})).await;
     assert_eq!(default["trends"]["evidence"]["window"], range("2025-02-18", "2025-03-19"));
     assert_eq!(default["trends"]["evidence"]["spend_trend"]["n"], 10, "spend counts from the first day with delivery");
@@ -379,6 +382,7 @@ async fn a_bad_body_is_400_naming_its_field() {
         ("performance_trends", json!({"campaign_id": "c1", "days": 0}), "days"),
         ("performance_trends", json!({"campaign_id": "c1", "days": 366}), "days"),
         ("performance_trends", json!({"campaign_id": "c1", "days": -1}), "days"),
+        ("performance_trends", json!({"campaign_id": "c1", "days": 7.5}), "days"),
         ("performance_trends", json!({"campaign_id": "c1", "days": "30"}), "days"),
         ("insights", json!({"campaign_id": "c1", "performance_data": {"roas": -1}}), "performance_data.roas"),
         ("insights", json!({"campaign_id": "c1", "performance_data": {"spend": 1}}), "performance_data.spend"),
