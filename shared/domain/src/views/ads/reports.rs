@@ -16,13 +16,17 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::delivery::{Delivery, Metrics};
-use super::insights::{self, Analysis, Candidate, EXPAND_AUDIENCE_AT, TOLERANCE, WEAK_AUDIENCE_BELOW};
+use super::insights::{self, Analysis, Candidate, TOLERANCE};
 use super::metrics::Overview;
 use super::{Campaign, DaySpan, MIN_CLICKS, Scope, TargetSource, load_portfolio};
 use crate::WorkspaceId;
 use crate::ports::RollupStore;
 use crate::time::{DateRange, RequestedRange};
 use crate::views::{ViewError, ViewMeta, Viewed, round_to};
+
+/// A campaign at this multiple of its target ROAS is worth scaling; under the second, optimising.
+pub const SCALE_AT: f64 = 1.2;
+pub const OPTIMIZE_BELOW: f64 = 0.8;
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -221,7 +225,7 @@ pub fn findings(campaigns: &[(Campaign, Delivery)], range: DateRange) -> Vec<Fin
                 None,
                 None,
             )),
-            Some(roas) if delivery.clicks >= MIN_CLICKS && roas >= EXPAND_AUDIENCE_AT * target => found.push(finding(
+            Some(roas) if delivery.clicks >= MIN_CLICKS && roas >= SCALE_AT * target => found.push(finding(
                 PortfolioRule::ScaleCampaign,
                 format!(
                     "Scale campaign {name}: ROAS {roas:.2} is {:.0}% above its target of {target:.2}",
@@ -230,7 +234,7 @@ pub fn findings(campaigns: &[(Campaign, Delivery)], range: DateRange) -> Vec<Fin
                 Some(roas),
                 Some(target),
             )),
-            Some(roas) if delivery.clicks >= MIN_CLICKS && roas < WEAK_AUDIENCE_BELOW * target => found.push(finding(
+            Some(roas) if delivery.clicks >= MIN_CLICKS && roas < OPTIMIZE_BELOW * target => found.push(finding(
                 PortfolioRule::OptimizeCampaign,
                 format!(
                     "Optimize campaign {name}: ROAS {roas:.2} is {:.0}% below its target of {target:.2}",
