@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the AWS path and keeps the numbers in tests/aws-results.md: DynamoDB calls per request of
-# every route and writes per ingested event at batch sizes 1, 25 and 500 (counted by the test
-# `dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured` on DynamoDB Local), and
+# every route and writes per ingested event at batch sizes 1, 25 and 500 (counted by the tests
+# `dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured` and
+# `dynamodb_calls_per_seed_000_route_are_pinned` on DynamoDB Local), and
 # the size of each Lambda zip (infra/build-lambdas.sh). Starts the emulators if they are not running
 # and leaves them running (tests/emulators/stop.sh stops them). The file's "Lambda cold start"
 # section, written by tests/cold-start.sh, is kept.
@@ -16,10 +17,13 @@ set +a
 
 calls="$(mktemp)"
 cold_starts="$(mktemp)"
-trap 'rm -f "$calls" "$cold_starts"' EXIT
+ads_calls="$(mktemp)"
+trap 'rm -f "$calls" "$ads_calls" "$cold_starts"' EXIT
 sed -n '/^## Lambda cold start/,$p' tests/aws-results.md >"$cold_starts"
 AWS_RESULTS_OUT="$calls" cargo test -p tests --features emulators --test aws --locked -- \
     api::dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured --exact
+AWS_ADS_RESULTS_OUT="$ads_calls" cargo test -p tests --features emulators --test aws --locked -- \
+    ads::dynamodb_calls_per_seed_000_route_are_pinned --exact
 
 infra/build-lambdas.sh
 
@@ -29,6 +33,8 @@ infra/build-lambdas.sh
     echo "Written by \`tests/measure-aws.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(rustc --version)."
     echo
     cat "$calls"
+    echo
+    cat "$ads_calls"
     echo
     echo "## Lambda zips (cargo lambda build --release --arm64)"
     echo

@@ -42,7 +42,7 @@ print("# Schemathesis over the OpenAPI document\n")
 print(f"Written by `tests/schemathesis.sh` on {datetime.date.today()} with schemathesis {version}, against the local "
       "runtime with its demo data, once per token; every check but the stateful ones (the API declares no links "
       "between operations) and `object_level_authorization` (the authorization matrix test covers it), with the "
-      "two exceptions of `tests/schemathesis.toml`. Phases: examples, coverage, fuzzing (100 cases per operation).\n")
+      "exceptions of `tests/schemathesis.toml` (two rules JSON Schema cannot state). Phases: examples, coverage, fuzzing (100 cases per operation).\n")
 print("| token | operations tested | test cases | failures | errors | warnings |")
 print("|---|---|---|---|---|---|")
 for role in ["admin", "manager", "viewer", "agent", "user", "service"]:
@@ -52,7 +52,7 @@ for role in ["admin", "manager", "viewer", "agent", "user", "service"]:
     print(f"| {role} | {operations['tested']} of {operations['total']} | {cases['generated']} | "
           f"{cases['unique_failures']} | {len(report['errors'])} | {warnings} |")
 print("\nWarnings are not failures: `missing auth` lists routes the token's role may not use (403, as documented); "
-      "`validation mismatch` would be the stats route refusing most random date ranges (over 400 days, or reversed).")
+      "`validation mismatch` would be a route refusing most random date ranges (over 400 days, or reversed).")
 PY
 echo "Wrote tests/schemathesis-results.md"
 exit "$status"

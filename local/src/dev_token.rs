@@ -186,7 +186,7 @@ mod tests {
         let auth = auth_with(DEVELOPMENT_SECRET);
         for (body, field) in [
             (json!({"role": "superuser"}), "role"),
-            (json!({}), "body"),
+            (json!({}), "role"),
             (json!({"role": "viewer", "workspace": "no spaces"}), "workspace"),
             (json!({"role": "viewer", "sub": "u_1"}), "sub"),
         ] {

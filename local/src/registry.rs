@@ -28,6 +28,11 @@ pub const FUNCTIONS: &[Function] = &[
         router: Some(|ports| campaign_stats::router(ports.into())),
     },
     Function {
+        name: "campaigns",
+        routes: || web::specs(campaigns::route_table()),
+        router: Some(|ports| campaigns::router(ports.into())),
+    },
+    Function {
         name: "comprehensive",
         routes: || web::specs(comprehensive::route_table()),
         router: Some(|ports| comprehensive::router(ports.into())),

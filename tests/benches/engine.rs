@@ -5,7 +5,12 @@
 //! - campaign stats latency, uncached (the view itself, four store reads), at a campaign with
 //!   10,000 contacts and at one with 1,000,000 call events;
 //! - the same numbers computed by plain GROUP BY scans over the raw events table of the same
-//!   file, which the rollups exist to avoid. Both answers are checked to agree.
+//!   file, which the rollups exist to avoid. Both answers are checked to agree;
+//! - seed 000's campaign metrics, uncached (three store reads), at a campaign with 1,000,000
+//!   `ad.delivery` events, against the same GROUP BY in DuckDB over the same raw events loaded
+//!   into an in-memory table (`duckdb_baseline.py`, with DuckDB from PyPI: `tests/bench.sh`
+//!   installs it and sets `DUCKDB_PYTHON`). A view's DuckDB baseline is a table and a query of
+//!   [`duckdb_spec`]; the answers are checked to agree.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -16,6 +21,9 @@ use domain::ingest::apply_events;
 use domain::ports::RollupStore;
 use domain::rollup::Rules;
 use domain::time::RequestedRange;
+use domain::views::ads::Scope;
+use domain::views::ads::delivery::Delivery;
+use domain::views::ads::metrics::campaign_metrics;
 use domain::views::surveys::campaign_stats::{StatsOptions, campaign_stats};
 use embedded::{Db, SqliteStore};
 use jiff::{SignedDuration, Timestamp};
@@ -338,6 +346,8 @@ async fn main() {
         rows.push((scenario, stats.calls.total_attempts, stats.contacts.total, view, scan));
     }
 
+    let ads = ads_scenario(&store, &path, &mut rng).await;
+
     let commit = std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
@@ -394,5 +404,222 @@ async fn main() {
         ms(view.p99),
         if speedup >= 100.0 { "met" } else { "NOT met" },
     ));
+    report.push_str(&ads.report());
     println!("{report}");
+}
+
+/// Seed 000's scenario: one ad campaign's deliveries.
+const ADS_WS: &str = "ws-ads";
+const ADS_CAMPAIGN: &str = "ads-large";
+const AD_EVENTS: usize = 1_000_000;
+const AD_DAYS: i64 = 60;
+const CREATIVES: [&str; 5] = ["Hero banner", "Carousel", "Video 15s", "Story", "Static"];
+const AUDIENCES: [&str; 4] = ["Returning", "Lookalike 1%", "Broad 25-44", "Interest: design"];
+
+/// One generated delivery, kept small until its batch becomes JSON.
+#[derive(Clone, Copy)]
+struct GeneratedAd {
+    n: u32,
+    creative: u8,
+    audience: u8,
+    impressions: u32,
+    clicks: u32,
+    conversions: u32,
+    spend_cents: u32,
+    revenue_cents: u32,
+}
+
+/// `count` deliveries spread over the last 60 days, chronological.
+fn ad_events(count: usize, rng: &mut StdRng) -> Vec<(i64, GeneratedAd)> {
+    let start = (now() - SignedDuration::from_hours(24 * AD_DAYS)).as_second();
+    let mut events: Vec<(i64, GeneratedAd)> = (0..count)
+        .map(|n| {
+            let impressions = rng.random_range(200..2_000u32);
+            let clicks = impressions * rng.random_range(5..40u32) / 1_000;
+            let conversions = clicks * rng.random_range(0..80u32) / 1_000;
+            let spend_cents = impressions * rng.random_range(600..1_200u32) / 1_000;
+            let revenue_cents = conversions * rng.random_range(2_000..8_000u32);
+            let at = start + rng.random_range(0..AD_DAYS * 86_400 - 3_600);
+            let (creative, audience) = (rng.random_range(0..5u8), rng.random_range(0..4u8));
+            (
+                at,
+                GeneratedAd {
+                    n: n as u32,
+                    creative,
+                    audience,
+                    impressions,
+                    clicks,
+                    conversions,
+                    spend_cents,
+                    revenue_cents,
+                },
+            )
+        })
+        .collect();
+    events.sort_by_key(|(at, _)| *at);
+    events
+}
+
+fn ad_body(events: &[(i64, GeneratedAd)]) -> String {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|&(at, ad)| {
+            json!({"id": format!("ad-{}", ad.n), "type": "ad.delivery",
+                   "occurred_at": Timestamp::from_second(at).expect("ts").to_string(),
+                   "data": {"campaign_id": ADS_CAMPAIGN, "creative": CREATIVES[usize::from(ad.creative)],
+                            "audience": AUDIENCES[usize::from(ad.audience)], "impressions": ad.impressions,
+                            "clicks": ad.clicks, "conversions": ad.conversions,
+                            "spend": f64::from(ad.spend_cents) / 100.0, "revenue": f64::from(ad.revenue_cents) / 100.0}})
+        })
+        .collect();
+    json!({ "events": events }).to_string()
+}
+
+/// What the DuckDB baseline loads and times (see `duckdb_baseline.py`): one table per event type
+/// a view reads and one query per view, each answering what the view answers.
+fn duckdb_spec(sqlite: &std::path::Path, from_us: i64, to_us: i64) -> Value {
+    json!({
+        "sqlite": sqlite,
+        "tables": [{
+            "name": "ad_delivery", "ws": ADS_WS, "type": "ad.delivery",
+            "columns": [["campaign_id", "VARCHAR"], ["creative", "VARCHAR"], ["audience", "VARCHAR"],
+                        ["impressions", "BIGINT"], ["clicks", "BIGINT"], ["conversions", "BIGINT"],
+                        ["spend", "DECIMAL(18,6)"], ["revenue", "DECIMAL(18,6)"]],
+        }],
+        "queries": [{
+            "name": "campaign_metrics", "runs": 200,
+            "sql": "SELECT campaign_id, count(*), sum(impressions), sum(clicks), sum(conversions), sum(spend), sum(revenue)
+                    FROM ad_delivery WHERE campaign_id = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY campaign_id",
+            "params": [ADS_CAMPAIGN, from_us, to_us],
+        }],
+    })
+}
+
+/// Runs the DuckDB baseline with `DUCKDB_PYTHON`; `None` (and why) when it cannot run.
+fn run_duckdb(spec: &Value) -> Result<Value, String> {
+    let python = std::env::var("DUCKDB_PYTHON").map_err(|_| "DUCKDB_PYTHON is unset: run tests/bench.sh".to_owned())?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let spec_path = dir.path().join("spec.json");
+    std::fs::write(&spec_path, spec.to_string()).map_err(|e| e.to_string())?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/duckdb_baseline.py");
+    let output = std::process::Command::new(python).arg(script).arg(&spec_path).output().map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("the DuckDB baseline failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("the DuckDB report is not JSON: {e}"))
+}
+
+/// A DuckDB decimal's text (`12.340000`) in micros.
+fn decimal_micros(text: &str) -> i128 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let fraction = format!("{fraction:0<6}");
+    whole.parse::<i128>().expect("whole part") * 1_000_000 + fraction[..6].parse::<i128>().expect("fraction")
+}
+
+struct AdsResults {
+    events: usize,
+    ingest: Duration,
+    view: Latency,
+    duckdb: Result<(Latency, String, Value), String>,
+}
+
+impl AdsResults {
+    fn report(&self) -> String {
+        let rate = self.events as f64 / self.ingest.as_secs_f64();
+        let mut out = format!(
+            "\n## Campaign metrics (seed 000), uncached\n\n{} `ad.delivery` events of one campaign over 60 days (5 creatives, \
+             4 audiences), ingested at {rate:.0} events/s. The view (three store reads: entities, the all-time cell, the \
+             range's days) over the last 30 local days, against the same GROUP BY in DuckDB over the raw events loaded into \
+             an in-memory table (timed from Python: each run is one execute and fetch). Both answers are checked to agree.\n\n",
+            self.events
+        );
+        match &self.duckdb {
+            Ok((duck, version, tables)) => {
+                out.push_str(&format!(
+                    "| ad.delivery events | view p50 | view p99 | DuckDB {version} p50 | DuckDB p99 | DuckDB / view (p50) | runs (view / DuckDB) |\n\
+                     |---|---|---|---|---|---|---|\n| {} | {:.3} ms | {:.3} ms | {:.2} ms | {:.2} ms | {:.0}× | {} / {} |\n\n\
+                     DuckDB loaded {} rows in {} s (not timed against the view).\n",
+                    self.events,
+                    ms(self.view.p50),
+                    ms(self.view.p99),
+                    ms(duck.p50),
+                    ms(duck.p99),
+                    duck.p50.as_secs_f64() / self.view.p50.as_secs_f64(),
+                    self.view.runs,
+                    duck.runs,
+                    tables["ad_delivery"]["rows"],
+                    tables["ad_delivery"]["load_s"],
+                ));
+            }
+            Err(why) => out.push_str(&format!(
+                "| ad.delivery events | view p50 | view p99 | runs |\n|---|---|---|---|\n| {} | {:.3} ms | {:.3} ms | {} |\n\n\
+                 DuckDB baseline not run: {why}.\n",
+                self.events,
+                ms(self.view.p50),
+                ms(self.view.p99),
+                self.view.runs
+            )),
+        }
+        out.push_str(&format!(
+            "\nTarget at 1,000,000 ad.delivery events: view p99 under 5 ms: {} ({:.3} ms).\n",
+            if ms(self.view.p99) < 5.0 { "met" } else { "NOT met" },
+            ms(self.view.p99)
+        ));
+        out
+    }
+}
+
+async fn ads_scenario(store: &SqliteStore, path: &std::path::Path, rng: &mut StdRng) -> AdsResults {
+    let ws = WorkspaceId::parse(ADS_WS).expect("id");
+    let settings =
+        json!({"events": [{"id": "settings", "type": "workspace.upserted", "occurred_at": "2025-01-01T00:00:00Z",
+                                      "data": {"name": "Bench ads", "timezone": ZONE}}]})
+        .to_string();
+    ingest_body(store, &ws, &settings).await;
+    let events = ad_events(AD_EVENTS, rng);
+    let mut ingest = Duration::ZERO;
+    for batch in events.chunks(BATCH) {
+        let body = ad_body(batch);
+        let started = Instant::now();
+        ingest_body(store, &ws, &body).await;
+        ingest += started.elapsed();
+    }
+    drop(events);
+    eprintln!("{AD_EVENTS} ad.delivery events: ingested in {:.1} s", ingest.as_secs_f64());
+
+    let tz = jiff::tz::TimeZone::get(ZONE).expect("zone");
+    let range = RequestedRange::Dates { start: None, end: None }.resolve(&tz, now(), 30).expect("range");
+    let requested = RequestedRange::Dates { start: Some(range.days.start), end: Some(range.days.end) };
+    let mut samples = Vec::with_capacity(2000);
+    let mut answer = None;
+    for _ in 0..2000 {
+        let started = Instant::now();
+        answer = campaign_metrics(store, &ws, ADS_CAMPAIGN, Scope::Workspace, requested, now()).await.expect("metrics");
+        samples.push(started.elapsed());
+    }
+    let metrics = answer.expect("the campaign exists").body.metrics;
+
+    let duckdb = run_duckdb(&duckdb_spec(path, range.from.as_microsecond(), range.to.as_microsecond())).map(|report| {
+        let query = &report["queries"]["campaign_metrics"];
+        let row: Vec<&str> = query["rows"][0].as_array().expect("one row").iter().filter_map(Value::as_str).collect();
+        let int = |i: usize| row[i].parse::<i64>().expect("a count");
+        let raw = Delivery {
+            events: int(1),
+            impressions: int(2),
+            clicks: int(3),
+            conversions: int(4),
+            spend: decimal_micros(row[5]),
+            revenue: decimal_micros(row[6]),
+        };
+        // Both ways must give the same numbers, or the comparison means nothing.
+        assert_eq!(raw.metrics(), metrics, "DuckDB and the view disagree");
+        let duration = |key: &str| Duration::from_secs_f64(query[key].as_f64().expect("ms") / 1000.0);
+        let runs = query["runs"].as_u64().expect("runs") as usize;
+        let version = report["duckdb_version"].as_str().unwrap_or("?").to_owned();
+        (Latency { p50: duration("p50_ms"), p99: duration("p99_ms"), runs }, version, report["tables"].clone())
+    });
+    if let Err(why) = &duckdb {
+        eprintln!("DuckDB baseline not run: {why}");
+    }
+    AdsResults { events: AD_EVENTS, ingest, view: latency(samples), duckdb }
 }

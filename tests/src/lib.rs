@@ -2,6 +2,7 @@
 //! counts its calls, the ports' contract suites (run by every adapter) and an independent
 //! recomputation of rollups from distinct events.
 
+pub mod ads_scenario;
 pub mod app;
 pub mod builders;
 pub mod call_centre;

@@ -3,6 +3,7 @@
 //! Each dashboard family brings its part (a module here); a part is ingested once, so a data
 //! folder seeded by an older build gains the parts it lacks on its next start.
 
+pub mod ads;
 pub mod call_centre;
 pub mod surveys;
 
@@ -50,12 +51,7 @@ pub struct SeedReport {
 }
 
 /// Validates and applies `events` in time order, in batches as a producer would send them.
-pub(crate) async fn ingest(
-    ports: &Ports,
-    ws: &WorkspaceId,
-    events: Events,
-    now: Timestamp,
-) -> Result<usize, StoreError> {
+pub async fn ingest(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
     let mut list = events.list;
     list.sort_by_key(|(at, _)| *at);
     let limits = EventLimits::default();
@@ -112,6 +108,7 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let surveys_seeded = seed_part(ports, &demo, survey_events, now).await?;
     count += surveys_seeded;
     let open_contacts = if surveys_seeded > 0 { open } else { Vec::new() };
+    count += seed_part(ports, &demo, ads::events(now, &mut StdRng::seed_from_u64(ads::SEED)), now).await?;
 
     let calls = WorkspaceId::parse(call_centre::WORKSPACE).expect("valid id");
     let settings = workspace_settings(

@@ -2,6 +2,7 @@
 //! Needs `--features emulators` and the variables `tests/emulators/start.sh` writes; `./tests/run.sh`
 //! does both.
 
+mod ads;
 mod api;
 mod comprehensive;
 mod contracts;

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::app::{TestApp, spawn_app};
-use tests::builders::{call, campaign, event};
+use tests::builders::{ad_campaign, ad_delivery, call, campaign, event};
 use tests::tokens::{claims, hs256_with, token};
 use web::{Role, RouteSpec};
 
@@ -35,6 +35,17 @@ fn agent_profile(id: &str) -> Value {
     )
 }
 
+/// Body fields that name a resource of `WS` (which [`seeded_app`] seeds under the id the route's
+/// example uses): like a path parameter, another workspace's caller finds no such resource.
+const BODY_RESOURCES: &[&str] = &["campaign_id"];
+/// The ad campaign the examples of seed 000's routes name, owned by the `user` role's user.
+const AD_CAMPAIGN: &str = "cmp_ads_spring_sale";
+
+fn names_a_resource(spec: &RouteSpec) -> bool {
+    let body = spec.example.map(|example| example()).unwrap_or(Value::Null);
+    !spec.path_params().is_empty() || BODY_RESOURCES.iter().any(|field| body.get(field).is_some())
+}
+
 async fn seeded_app() -> TestApp {
     let app = spawn_app(NOW.parse().expect("now")).await;
     app.ingest_ok(
@@ -42,7 +53,9 @@ async fn seeded_app() -> TestApp {
         vec![
             campaign("owner-1", "2025-03-10T10:00:00Z", "c1", MARKER),
             call("owner-2", "2025-03-10T14:00:00Z", "c1", "completed", 60.0),
-            agent_profile("owner-3"),
+            agent_profile("owner-5"),
+            ad_campaign("owner-3", "2025-03-01T10:00:00Z", AD_CAMPAIGN, MARKER, "u_user"),
+            ad_delivery("owner-4", "2025-03-10T12:00:00Z", AD_CAMPAIGN, 12.5, 30),
         ],
     )
     .await;
@@ -56,8 +69,9 @@ fn path_of(spec: &RouteSpec) -> String {
         .fold(spec.path.to_owned(), |path, param| path.replace(&format!("{{{param}}}"), resource(param)))
 }
 
-/// Calls the route as a client would, with `bearer` if any.
-async fn call_route(app: &TestApp, spec: &RouteSpec, bearer: Option<&str>) -> (StatusCode, String) {
+/// Calls the route as a client would, with `bearer` if any. A body's `user_id` is the caller's
+/// own (`u_<role>`, as the tokens say): whose portfolio a role may see is tested with the routes.
+async fn call_route(app: &TestApp, spec: &RouteSpec, bearer: Option<&str>, role: Role) -> (StatusCode, String) {
     let url = format!("{}{}", app.base, path_of(spec));
     let mut request = app.client.request(spec.method.clone(), url);
     if let Some(bearer) = bearer {
@@ -66,7 +80,11 @@ async fn call_route(app: &TestApp, spec: &RouteSpec, bearer: Option<&str>) -> (S
     if spec.takes_body {
         let example =
             spec.example.unwrap_or_else(|| panic!("{} {} takes a body but has no example", spec.method, spec.path));
-        request = request.json(&example());
+        let mut body = example();
+        if body.get("user_id").is_some() {
+            body["user_id"] = Value::from(format!("u_{}", role.as_str()));
+        }
+        request = request.json(&body);
     }
     let response = request.send().await.expect("request");
     (response.status(), response.text().await.expect("body"))
@@ -92,14 +110,14 @@ async fn every_route_answers_each_role_and_each_bad_token_as_the_spec_says() {
                 ("not a token", Some("not-a-token".to_owned())),
                 ("signed with another key", Some(hs256_with(&valid, "another-secret-that-is-also-long-enough"))),
             ] {
-                let (status, body) = call_route(&app, &spec, bearer.as_deref()).await;
+                let (status, body) = call_route(&app, &spec, bearer.as_deref(), Role::Admin).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{route}, {case}: {body}");
                 assert!(is_envelope(&body, status), "{route}, {case}: {body}");
             }
 
             for role in Role::ALL {
                 let allowed = spec.roles.contains(&role);
-                let (status, body) = call_route(&app, &spec, Some(&token(WS, role.as_str()))).await;
+                let (status, body) = call_route(&app, &spec, Some(&token(WS, role.as_str())), role).await;
                 if allowed {
                     assert!(status.is_success(), "{route} as {}: {status} {body}", role.as_str());
                 } else {
@@ -109,11 +127,11 @@ async fn every_route_answers_each_role_and_each_bad_token_as_the_spec_says() {
 
                 // The same role in another workspace: this workspace's resources do not exist
                 // there, and nothing of this workspace shows.
-                let (status, body) = call_route(&app, &spec, Some(&token(STRANGER, role.as_str()))).await;
-                let expected = match (allowed, spec.path_params().is_empty()) {
+                let (status, body) = call_route(&app, &spec, Some(&token(STRANGER, role.as_str())), role).await;
+                let expected = match (allowed, names_a_resource(&spec)) {
                     (false, _) => Some(StatusCode::FORBIDDEN),
-                    (true, false) => Some(StatusCode::NOT_FOUND),
-                    (true, true) => None,
+                    (true, true) => Some(StatusCode::NOT_FOUND),
+                    (true, false) => None,
                 };
                 match expected {
                     Some(expected) => {

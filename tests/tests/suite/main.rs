@@ -1,5 +1,6 @@
 //! The one integration-test binary: every module shares `tests::app::spawn_app`.
 
+mod ads;
 mod api;
 mod auth;
 mod authorization;

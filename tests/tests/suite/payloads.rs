@@ -13,6 +13,7 @@ use axum::Router;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tests::app::spawn_app;
+use tests::builders::{Ad, ad_campaign};
 use tests::tokens::token;
 use tower::ServiceExt;
 
@@ -68,6 +69,43 @@ async fn http_api_payloads_reach_each_route_through_its_lambda_router() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["dashboard_type"], "admin_comprehensive");
     assert_eq!(body["call_statistics"]["total_calls"], 1, "the payload's one call");
+}
+
+#[tokio::test]
+async fn seed_000_payloads_reach_the_campaigns_lambda_router() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let delivery = Ad {
+        campaign: "cmp_ads_spring",
+        creative: "Banner",
+        audience: "Returning",
+        impressions: 20_000,
+        clicks: 600,
+        spend: 150.0,
+        conversions: 12,
+        revenue: 420.0,
+    };
+    app.ingest_ok(
+        WS,
+        vec![
+            ad_campaign("sample-cmp", "2025-03-01T08:00:00Z", "cmp_ads_spring", "Spring", "u_user"),
+            delivery.event("sample-ad", "2025-03-05T12:00:00Z"),
+        ],
+    )
+    .await;
+    let campaigns = || router("campaigns", &app.ports);
+    let (status, body) = serve(campaigns(), "http/post-campaign-metrics.json", "user").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["success"].as_bool(), body["campaign_id"].as_str()), (Some(true), Some("cmp_ads_spring")));
+    assert_eq!((body["metrics"]["roas"].as_f64(), body["metrics"]["cpa"].as_f64()), (Some(2.8), Some(12.5)));
+    let (status, body) = serve(campaigns(), "http/post-dashboard-overview.json", "user").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["overview"]["total_campaigns"].as_i64(), body["overview"]["total_spend"].as_f64()),
+        (Some(1), Some(150.0))
+    );
+    let (status, body) = serve(campaigns(), "http/post-campaign-alerts.json", "viewer").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["alerts"]["evidence"]["client_view"]["roas"], 2.5, "the client's view, echoed");
 }
 
 #[tokio::test]

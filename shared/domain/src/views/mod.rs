@@ -2,6 +2,7 @@
 //! rollups and entities, never from raw events. One folder per dashboard family; `read` holds
 //! what they share (typed reads of cells, gap-filled series).
 
+pub mod ads;
 pub mod call_centre;
 pub mod read;
 pub mod surveys;

@@ -1,6 +1,7 @@
-//! Validated ids from the path: `CampaignId`, `AgentId`, `LeadId`, `DashboardId`, `ExportJobId`.
-//! A malformed one is a 400 naming the path parameter; whether it exists in the caller's
-//! workspace is the view's question (404, for another workspace's too).
+//! Validated ids from the path: `CampaignId`, `AgentId`, `LeadId`, `DashboardId`, `ExportJobId`
+//! (and `UserId`), or from a JSON body (seed 000's `campaign_id`, `user_id`). A malformed one is a
+//! 400 naming the parameter or field; whether it exists in the caller's workspace is the view's
+//! question (404, for another workspace's too).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,13 +10,18 @@ use std::ops::Deref;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use domain::events::is_valid_id;
+use serde::{Deserialize, Deserializer};
 
 use crate::ApiError;
+
+const ID_RULE: &str = "must be 1 to 128 characters of letters, digits and . _ : @ -";
 
 /// A kind of resource named by an id.
 pub trait IdKind: Send + Sync + 'static {
     /// The path parameters it goes by, in the seeds' spellings.
     const PARAMS: &'static [&'static str];
+    /// Its schema's name in the OpenAPI document: `CampaignId`.
+    const NAME: &'static str;
 }
 
 macro_rules! id_kinds {
@@ -24,6 +30,7 @@ macro_rules! id_kinds {
         pub struct $kind;
         impl IdKind for $kind {
             const PARAMS: &'static [&'static str] = &[$($param),+];
+            const NAME: &'static str = stringify!($alias);
         }
         pub type $alias = Id<$kind>;
     )*};
@@ -35,6 +42,7 @@ id_kinds! {
     Lead LeadId ["lead_id", "leadId"],
     Dashboard DashboardId ["dashboard_id", "dashboardId"],
     ExportJob ExportJobId ["job_id", "export_id", "exportId"],
+    User UserId ["user_id", "userId"],
 }
 
 /// An id of a `K`: 1 to 128 characters of letters, digits and `. _ : @ -`.
@@ -50,7 +58,7 @@ impl<K: IdKind> Id<K> {
         if is_valid_id(value) {
             Ok(Id { value: value.to_owned(), kind: PhantomData })
         } else {
-            Err(ApiError::validation(field, "must be 1 to 128 characters of letters, digits and . _ : @ -"))
+            Err(ApiError::validation(field, ID_RULE))
         }
     }
 
@@ -73,6 +81,36 @@ impl<K> fmt::Display for Id<K> {
     }
 }
 
+/// An id in a JSON body; a malformed one is an error at its field's path.
+impl<'de, K: IdKind> Deserialize<'de> for Id<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if !is_valid_id(&value) {
+            return Err(serde::de::Error::custom(ID_RULE));
+        }
+        Ok(Id { value, kind: PhantomData })
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl<K: IdKind> utoipa::PartialSchema for Id<K> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(super::ID_PATTERN))
+            .description(Some("An id: 1 to 128 characters of letters, digits and . _ : @ -"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl<K: IdKind> utoipa::ToSchema for Id<K> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(K::NAME)
+    }
+}
+
 impl<K: IdKind, S: Send + Sync> FromRequestParts<S> for Id<K> {
     type Rejection = ApiError;
 
@@ -85,5 +123,19 @@ impl<K: IdKind, S: Send + Sync> FromRequestParts<S> for Id<K> {
             .find(|(name, _)| K::PARAMS.contains(name))
             .ok_or_else(|| ApiError::internal(format!("the route has none of the path parameters {:?}", K::PARAMS)))?;
         Id::parse(name, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_id_is_checked_as_it_is_read() {
+        let id: CampaignId = serde_json::from_str(r#""cmp_ads-1.x""#).expect("valid");
+        assert_eq!(id.as_str(), "cmp_ads-1.x");
+        for bad in [r#""""#, r#""a b""#, r#""a|b""#, "7"] {
+            assert!(serde_json::from_str::<UserId>(bad).is_err(), "{bad}");
+        }
     }
 }

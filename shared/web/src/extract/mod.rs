@@ -17,18 +17,24 @@ use serde::{Deserialize, Deserializer};
 
 use crate::{ApiError, ErrorCode};
 
-pub use ids::{AgentId, CampaignId, DashboardId, ExportJobId, Id, IdKind, LeadId};
+pub use ids::{AgentId, CampaignId, DashboardId, ExportJobId, Id, IdKind, LeadId, UserId};
 pub use page::{Order, Page, Paginated, SortKeys};
 pub use range::{DateRangeBody, DatesQuery, PeriodQuery};
 
 /// What every id in a path or body matches (`domain::events::is_valid_id`).
 pub const ID_PATTERN: &str = "^[A-Za-z0-9._:@-]{1,128}$";
 
-/// The field a deserialisation error is about, or `whole` for the input itself.
-fn field_of<E>(error: &serde_path_to_error::Error<E>, whole: &str) -> String {
-    match error.path().to_string() {
-        path if path == "." => whole.to_owned(),
-        path => path,
+/// The field a deserialisation error is about, or `whole` for the input itself. A missing field
+/// is named itself, under its parent's path (serde reports it at the parent, as "missing field
+/// `name`"; an unknown field's path already ends with its name).
+fn field_of<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, whole: &str) -> String {
+    let message = error.inner().to_string();
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name);
+    match (error.path().to_string(), missing) {
+        (path, Some(name)) if path == "." => name.to_owned(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) if path == "." => whole.to_owned(),
+        (path, None) => path,
     }
 }
 

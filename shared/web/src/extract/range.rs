@@ -163,10 +163,14 @@ mod tests {
         for bad in [
             r#"{"date_range": {"start": "2025-02-01", "end": "2025-01-01"}}"#,
             r#"{"date_range": {"start": "2023-01-01", "end": "2025-01-01"}}"#,
-            r#"{"date_range": {"start": "2025-01-01"}}"#,
         ] {
             assert_eq!(field(read(bad).await.err().expect(bad)), "date_range", "{bad}");
         }
+        assert_eq!(
+            field(read(r#"{"date_range": {"start": "2025-01-01"}}"#).await.err().expect("end")),
+            "date_range.end"
+        );
+        assert_eq!(field(read(r#"{}"#).await.err().expect("none")), "date_range", "a missing field is named");
         assert_eq!(
             field(read(r#"{"date_range": {"start": "soon", "end": "2025-01-01"}}"#).await.err().expect("soon")),
             "date_range.start"

@@ -1,0 +1,80 @@
+"""The DuckDB baseline of the engine benchmark (tests/benches/engine.rs runs it; tests/bench.sh
+installs DuckDB from PyPI into the tool cache).
+
+Reads a JSON spec (the path is the only argument): the benchmark's SQLite file, the tables to
+load into an in-memory DuckDB database (each from the raw events of one workspace and type, one
+typed column per data field, plus `occurred_at` in Unix microseconds), and the queries to time
+there. Prints a JSON report: per table the rows loaded and the load time, per query the runs,
+p50 and p99 in milliseconds (each run is one execute and fetch from Python, which adds a few
+microseconds), and the last run's rows with every value as text (decimals stay exact).
+
+A new view's baseline is a table (if it reads another event type) and a query in the spec.
+"""
+
+import csv
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+
+import duckdb
+
+
+def load_table(con, db, table, folder):
+    """Copies one workspace's events of one type from SQLite into a DuckDB table, through CSV."""
+    started = time.perf_counter()
+    names = [name for name, _ in table["columns"]]
+    path = os.path.join(folder, table["name"] + ".csv")
+    rows = 0
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["occurred_at", *names])
+        query = "SELECT occurred_at, body FROM events WHERE ws = ? AND type = ?"
+        for occurred_at, body in db.execute(query, (table["ws"], table["type"])):
+            data = json.loads(body)["data"]
+            # Numbers in their shortest decimal form, which a DECIMAL column reads exactly.
+            writer.writerow([occurred_at, *("" if data.get(name) is None else data[name] for name in names)])
+            rows += 1
+    columns = {"occurred_at": "BIGINT", **dict(table["columns"])}
+    con.execute(f"CREATE TABLE {table['name']} AS SELECT * FROM read_csv(?, header = true, columns = ?)",
+                [path, columns])
+    return {"rows": rows, "load_s": round(time.perf_counter() - started, 1)}
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[round((len(ordered) - 1) * p)]
+
+
+def time_query(con, query):
+    samples, rows = [], []
+    for _ in range(query["runs"]):
+        started = time.perf_counter()
+        rows = con.execute(query["sql"], query["params"]).fetchall()
+        samples.append((time.perf_counter() - started) * 1000.0)
+    return {
+        "runs": len(samples),
+        "p50_ms": percentile(samples, 0.5),
+        "p99_ms": percentile(samples, 0.99),
+        "rows": [[None if value is None else str(value) for value in row] for row in rows],
+    }
+
+
+def main():
+    with open(sys.argv[1]) as spec_file:
+        spec = json.load(spec_file)
+    db = sqlite3.connect(f"file:{spec['sqlite']}?mode=ro", uri=True)
+    con = duckdb.connect()
+    report = {"duckdb_version": duckdb.__version__, "tables": {}, "queries": {}}
+    with tempfile.TemporaryDirectory() as folder:
+        for table in spec["tables"]:
+            report["tables"][table["name"]] = load_table(con, db, table, folder)
+    for query in spec["queries"]:
+        report["queries"][query["name"]] = time_query(con, query)
+    json.dump(report, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
