@@ -1,8 +1,9 @@
 # Sourced by the scripts that test the built local runtime (bash). `start_local VAR=value ...`
-# starts target/debug/local with those variables on a free loopback port over a temporary data
-# folder (`$local_work/data`), waits for its banner and sets `base`; `token <role>` prints that
-# role's token from the banner, `stranger_token` the other workspace's viewer token. The process is
-# stopped by PID and the folder removed when the script exits.
+# starts target/debug/local (`start_local --release ...`: target/release/local, for measurements)
+# with those variables on a free loopback port over a temporary data folder (`$local_work/data`),
+# waits for its banner and sets `base`; `token <role>` prints that role's token from the banner,
+# `stranger_token` the other workspace's viewer token. The process is stopped by PID and the
+# folder removed when the script exits.
 
 local_work="$(mktemp -d)"
 local_log="$local_work/local.log"
@@ -14,8 +15,10 @@ stop_local() {
 trap stop_local EXIT
 
 start_local() {
-    cargo build -p local --locked --quiet
-    env "$@" PORT=0 DATA_DIR="$local_work/data" "${CARGO_TARGET_DIR:-target}/debug/local" >"$local_log" 2>&1 &
+    local profile=debug build=(cargo build -p local --locked --quiet)
+    if [[ "${1:-}" == --release ]]; then profile=release build+=(--release); shift; fi
+    "${build[@]}"
+    env "$@" PORT=0 DATA_DIR="$local_work/data" "${CARGO_TARGET_DIR:-target}/$profile/local" >"$local_log" 2>&1 &
     local_pid=$!
     base=""
     for _ in $(seq 1 600); do
