@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use clap::Parser;
 use goose::config::GooseConfiguration;
@@ -83,15 +84,30 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     attack(&args, &plan, &sender, args.warmup, false).await?;
     let before = report::Sample::take(args.pid)?;
     eprintln!("load: running the mix for {} s with {} users", args.seconds, args.users);
+    let pid = args.pid;
+    // Whether memory levels off or keeps growing: two samples cannot tell.
+    let (record, samples) = std::sync::mpsc::channel();
+    let sampler = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(report::RSS_EVERY));
+        loop {
+            every.tick().await;
+            if let Ok(kib) = report::rss_kib(pid) {
+                let _ = record.send(kib);
+            }
+        }
+    });
     let metrics = attack(&args, &plan, &sender, args.seconds, true).await?;
+    sampler.abort();
     let after = report::Sample::take(args.pid)?;
     let run = report::Run {
         context: &args.context,
+        mix: &args.mix.to_string_lossy(),
         load_before: &args.load_before,
         users: args.users,
         warmup: args.warmup,
         before,
         after,
+        rss_series: samples.try_iter().collect(),
     };
     std::fs::write(&args.out, report::markdown(&plan, &metrics, &run))?;
     eprintln!("load: wrote {}", args.out.display());

@@ -30,15 +30,20 @@ pub struct Sample {
     at: Instant,
 }
 
+fn read(path: String) -> Result<String, String> {
+    std::fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"))
+}
+
+/// The process's resident memory (VmRSS), in KiB.
+pub fn rss_kib(pid: u32) -> Result<u64, String> {
+    let status = read(format!("/proc/{pid}/status"))?;
+    let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
+    rss.and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS in the server's status".into())
+}
+
 impl Sample {
     pub fn take(pid: u32) -> Result<Sample, String> {
-        let read = |path: String| std::fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"));
-        let status = read(format!("/proc/{pid}/status"))?;
-        let rss_kib = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or("no VmRSS in the server's status")?;
         let ticks = |stat: String| -> Result<u64, String> {
             // utime and stime, the 14th and 15th fields: the 12th and 13th after the command's ")".
             let (_, fields) = stat.rsplit_once(") ").ok_or("unreadable stat")?;
@@ -47,7 +52,7 @@ impl Sample {
         };
         let load = read("/proc/loadavg".into())?.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
         Ok(Sample {
-            rss_kib,
+            rss_kib: rss_kib(pid)?,
             server_ticks: ticks(read(format!("/proc/{pid}/stat"))?)?,
             own_ticks: ticks(read("/proc/self/stat".into())?)?,
             load,
@@ -58,13 +63,18 @@ impl Sample {
 
 pub struct Run<'a> {
     pub context: &'a str,
+    pub mix: &'a str,
     pub load_before: &'a str,
     pub users: usize,
     pub warmup: usize,
     /// After the setup and the warm-up, and at the end.
     pub before: Sample,
     pub after: Sample,
+    /// The server's RSS in KiB every [`RSS_EVERY`] seconds of the run.
+    pub rss_series: Vec<u64>,
 }
+
+pub const RSS_EVERY: u64 = 10;
 
 /// Requests of one line or class: counts by status, failures, times.
 #[derive(Default)]
@@ -153,13 +163,13 @@ pub fn markdown(plan: &Plan, metrics: &GooseMetrics, run: &Run) -> String {
     let _ = writeln!(w, "# Load test results\n");
     let _ = writeln!(
         w,
-        "Written by `tests/load.sh` ({}): the release local runtime over SQLite with its demo data, on \
+        "Written by `tests/load.sh` ({}, mix `{}`): the release local runtime over SQLite with its demo data, on \
          127.0.0.1, driven by goose 0.19 with {} users, each on its own keep-alive connection sending its \
          next request as soon as the last is answered (a closed loop: at most {} requests in flight), \
          for {} s after the setup lines and a {} s warm-up. Each user repeats the same cycle of {} \
          requests, so the mix is fixed by request counts, not by time. Times are to the response head \
          (the server sends a body only once it is whole), in goose's buckets of at most 0.78 %.\n",
-        run.context, run.users, run.users, metrics.duration, run.warmup, CYCLE
+        run.context, run.mix, run.users, run.users, metrics.duration, run.warmup, CYCLE
     );
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let _ = writeln!(
@@ -183,6 +193,7 @@ pub fn markdown(plan: &Plan, metrics: &GooseMetrics, run: &Run) -> String {
         growth * 100.0,
         met(growth < MAX_RSS_GROWTH)
     );
+    let series: Vec<String> = run.rss_series.iter().map(|kib| format!("{:.1}", *kib as f64 / 1024.0)).collect();
     match uncached_p99 {
         Some(p99) => {
             let _ = writeln!(w, "| uncached-read p99 under 20 ms | {} | {} |", ms(p99), met(p99 < MAX_UNCACHED_P99_US));
@@ -191,6 +202,7 @@ pub fn markdown(plan: &Plan, metrics: &GooseMetrics, run: &Run) -> String {
             let _ = writeln!(w, "| uncached-read p99 under 20 ms | no `{UNCACHED}` line ran | **not met** |");
         }
     }
+    let _ = writeln!(w, "\nThe server's RSS every {RSS_EVERY} s of the run, in MiB: {}.", series.join(", "));
 
     let _ = writeln!(
         w,
