@@ -1,9 +1,10 @@
 # Sourced by the scripts that test the built local runtime (bash). `build_local` builds
 # target/debug/local; `start_local VAR=value ...` builds and starts it with those variables on a
 # free loopback port over a temporary data folder (`$local_work/data`), waits for its banner and
-# sets `base`; `token <role> [workspace]` prints that role's token from the banner (of ws_demo
-# unless named), `stranger_token` the other workspace's viewer token. The process is stopped by
-# PID and the folder removed when the script exits.
+# sets `base` (`start_local --release ...`: target/release/local, for measurements); `token <role>
+# [workspace]` prints that role's token from the banner (of ws_demo unless named),
+# `stranger_token` the other workspace's viewer token. The process is stopped by PID and the
+# folder removed when the script exits.
 
 local_work="$(mktemp -d)"
 local_log="$local_work/local.log"
@@ -22,8 +23,15 @@ build_local() {
 }
 
 start_local() {
-    build_local
-    env "$@" PORT=0 DATA_DIR="$local_work/data" "${CARGO_TARGET_DIR:-target}/debug/local" >"$local_log" 2>&1 &
+    local profile=debug
+    if [[ "${1:-}" == --release ]]; then
+        profile=release
+        shift
+        cargo build -p local --release --locked --quiet
+    else
+        build_local
+    fi
+    env "$@" PORT=0 DATA_DIR="$local_work/data" "${CARGO_TARGET_DIR:-target}/$profile/local" >"$local_log" 2>&1 &
     local_pid=$!
     base=""
     for _ in $(seq 1 600); do
