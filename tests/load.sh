@@ -16,8 +16,11 @@ cargo build "${driver[@]}"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_local --release RUST_LOG=warn
+# Tokens of the demo workspace as LOAD_TOKEN_<role>, of another as LOAD_TOKEN_<role>_AT_<workspace>
+# (a mix line's role@workspace).
 for role in admin manager viewer agent user service; do
     export "LOAD_TOKEN_$role=$(token "$role")"
+    export "LOAD_TOKEN_${role}_AT_ws_callcentre=$(token "$role" ws_callcentre)"
 done
 changes="$(git diff --quiet HEAD -- . ':!tests/load-results.md' || echo ' with uncommitted changes')"
 "${CARGO_TARGET_DIR:-target}/load/release/load" --base "$base" --mix "${LOAD_MIX:-tests/load/mix.txt}" --pid "$local_pid" \

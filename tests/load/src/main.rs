@@ -114,13 +114,14 @@ async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Each role's token, from `LOAD_TOKEN_<role>`.
+/// Each role's token, from `LOAD_TOKEN_<role>` (a mix line's `role@workspace` from
+/// `LOAD_TOKEN_<role>_AT_<workspace>`: the demo workspace's roles need no suffix).
 fn tokens(plan: &Plan) -> Result<BTreeMap<String, String>, String> {
     let roles = plan.setup.iter().chain(plan.run.iter().map(|planned| &planned.line)).map(|line| &line.role);
     roles
         .map(|role| {
-            let token =
-                std::env::var(format!("LOAD_TOKEN_{role}")).map_err(|_| format!("LOAD_TOKEN_{role} is not set"))?;
+            let variable = format!("LOAD_TOKEN_{}", role.replace('@', "_AT_"));
+            let token = std::env::var(&variable).map_err(|_| format!("{variable} is not set"))?;
             Ok((role.clone(), token))
         })
         .collect()
