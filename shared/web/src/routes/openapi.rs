@@ -237,8 +237,7 @@ pub fn document(title: &str, version: &str, description: &str, functions: &[(&st
         .bearer_format("JWT")
         .description(Some("A JWT with claims sub, ws, role, exp, iss and aud (see the README)."))
         .build();
-    // Later copies of a schema are the same schema: keep one of each.
-    let schemas: BTreeMap<String, RefOr<Schema>> = schemas.into_iter().collect();
+    let schemas = distinct(schemas);
     OpenApiBuilder::new()
         .info(InfoBuilder::new().title(title).version(version).description(Some(description)).build())
         .paths(paths.build())
@@ -253,7 +252,49 @@ pub fn document(title: &str, version: &str, description: &str, functions: &[(&st
         .build()
 }
 
+/// One schema per name. A type registered again brings the same schema; two types of the same
+/// name (the same word in two dashboard families) would make one of them describe the other's
+/// answers, so that is refused: rename one of them (`#[schema(as = ...)]`).
+fn distinct(schemas: Schemas) -> BTreeMap<String, RefOr<Schema>> {
+    let mut distinct: BTreeMap<String, RefOr<Schema>> = BTreeMap::new();
+    let mut clashes = std::collections::BTreeSet::new();
+    for (name, schema) in schemas {
+        match distinct.get(&name) {
+            Some(known) if *known != schema => {
+                clashes.insert(name);
+            }
+            Some(_) => {}
+            None => {
+                distinct.insert(name, schema);
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "different schemas share the names {clashes:?}: rename one of each");
+    distinct
+}
+
 /// The document as JSON.
 pub fn to_json(document: &OpenApi) -> Value {
     serde_json::to_value(document).unwrap_or_else(|error| json!({"error": error.to_string()}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(property: &str) -> RefOr<Schema> {
+        ObjectBuilder::new().property(property, ObjectBuilder::new().schema_type(Type::Integer)).build().into()
+    }
+
+    #[test]
+    fn a_type_registered_twice_is_one_schema() {
+        let schemas = distinct(vec![("Counts".into(), object("total")), ("Counts".into(), object("total"))]);
+        assert_eq!(schemas.len(), 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "different schemas share the names {\"Counts\"}")]
+    fn two_types_of_one_name_are_refused() {
+        distinct(vec![("Counts".into(), object("total")), ("Counts".into(), object("calls_today"))]);
+    }
 }

@@ -212,6 +212,7 @@ pub struct SubscriptionChange {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CallCentrePerformanceTrends))]
 pub struct PerformanceTrends {
     /// Users joined.
     pub user_growth: Growth,

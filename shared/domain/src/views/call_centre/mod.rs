@@ -107,6 +107,7 @@ impl Days {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CallCentreTrend))]
 #[serde(rename_all = "lowercase")]
 pub enum Trend {
     Up,
@@ -221,6 +222,7 @@ pub struct OutcomeCount {
 /// Calls in all and per span, with how many succeeded and converted: what every page counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CallCentreCallCounts))]
 pub struct CallCounts {
     pub total_calls: i64,
     pub calls_today: i64,
