@@ -3,12 +3,19 @@ installs DuckDB from PyPI into the tool cache).
 
 Reads a JSON spec (the path is the only argument): the benchmark's SQLite file, the tables to
 load into an in-memory DuckDB database (each from the raw events of one workspace and type, one
-typed column per data field, plus `occurred_at` in Unix microseconds), and the queries to time
-there. Prints a JSON report: per table the rows loaded and the load time, per query the runs,
-p50 and p99 in milliseconds (each run is one execute and fetch from Python, which adds a few
-microseconds), and the last run's rows with every value as text (decimals stay exact).
+typed column per data field, plus `occurred_at` in Unix microseconds and, when the table asks
+for it with `"event_id": true`, the event's id: what breaks ties between records of one instant),
+and the queries to time there. Prints a JSON report: per table the rows loaded and the load time,
+per query the runs, p50 and p99 in milliseconds (each run is one execute and fetch from Python,
+which adds a few microseconds), and the last run's rows with every value as text (decimals stay
+exact).
 
-A new view's baseline is a table (if it reads another event type) and a query in the spec.
+A view that needs several queries (a page of many numbers) is a query set: each run executes
+and fetches every query of the set in turn, and is timed as one; the report has the set's runs,
+p50 and p99, and each query's rows under its name.
+
+A new view's baseline is a table (if it reads another event type) and a query or a query set in
+the spec.
 """
 
 import csv
@@ -26,18 +33,20 @@ def load_table(con, db, table, folder):
     """Copies one workspace's events of one type from SQLite into a DuckDB table, through CSV."""
     started = time.perf_counter()
     names = [name for name, _ in table["columns"]]
+    with_id = table.get("event_id", False)
     path = os.path.join(folder, table["name"] + ".csv")
     rows = 0
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["occurred_at", *names])
-        query = "SELECT occurred_at, body FROM events WHERE ws = ? AND type = ?"
-        for occurred_at, body in db.execute(query, (table["ws"], table["type"])):
+        writer.writerow(["occurred_at", *(["event_id"] if with_id else []), *names])
+        query = "SELECT occurred_at, id, body FROM events WHERE ws = ? AND type = ?"
+        for occurred_at, event_id, body in db.execute(query, (table["ws"], table["type"])):
             data = json.loads(body)["data"]
             # Numbers in their shortest decimal form, which a DECIMAL column reads exactly.
-            writer.writerow([occurred_at, *("" if data.get(name) is None else data[name] for name in names)])
+            values = ("" if data.get(name) is None else data[name] for name in names)
+            writer.writerow([occurred_at, *([event_id] if with_id else []), *values])
             rows += 1
-    columns = {"occurred_at": "BIGINT", **dict(table["columns"])}
+    columns = {"occurred_at": "BIGINT", **({"event_id": "VARCHAR"} if with_id else {}), **dict(table["columns"])}
     con.execute(f"CREATE TABLE {table['name']} AS SELECT * FROM read_csv(?, header = true, columns = ?)",
                 [path, columns])
     return {"rows": rows, "load_s": round(time.perf_counter() - started, 1)}
@@ -46,6 +55,10 @@ def load_table(con, db, table, folder):
 def percentile(samples, p):
     ordered = sorted(samples)
     return ordered[round((len(ordered) - 1) * p)]
+
+
+def as_text(rows):
+    return [[None if value is None else str(value) for value in row] for row in rows]
 
 
 def time_query(con, query):
@@ -58,7 +71,22 @@ def time_query(con, query):
         "runs": len(samples),
         "p50_ms": percentile(samples, 0.5),
         "p99_ms": percentile(samples, 0.99),
-        "rows": [[None if value is None else str(value) for value in row] for row in rows],
+        "rows": as_text(rows),
+    }
+
+
+def time_query_set(con, query_set):
+    """Each run executes and fetches every query of the set, one after the other."""
+    samples, rows = [], {}
+    for _ in range(query_set["runs"]):
+        started = time.perf_counter()
+        rows = {query["name"]: con.execute(query["sql"], query["params"]).fetchall() for query in query_set["queries"]}
+        samples.append((time.perf_counter() - started) * 1000.0)
+    return {
+        "runs": len(samples),
+        "p50_ms": percentile(samples, 0.5),
+        "p99_ms": percentile(samples, 0.99),
+        "rows": {name: as_text(result) for name, result in rows.items()},
     }
 
 
@@ -67,12 +95,14 @@ def main():
         spec = json.load(spec_file)
     db = sqlite3.connect(f"file:{spec['sqlite']}?mode=ro", uri=True)
     con = duckdb.connect()
-    report = {"duckdb_version": duckdb.__version__, "tables": {}, "queries": {}}
+    report = {"duckdb_version": duckdb.__version__, "tables": {}, "queries": {}, "sets": {}}
     with tempfile.TemporaryDirectory() as folder:
         for table in spec["tables"]:
             report["tables"][table["name"]] = load_table(con, db, table, folder)
-    for query in spec["queries"]:
+    for query in spec.get("queries", []):
         report["queries"][query["name"]] = time_query(con, query)
+    for query_set in spec.get("sets", []):
+        report["sets"][query_set["name"]] = time_query_set(con, query_set)
     json.dump(report, sys.stdout)
 
 
