@@ -66,9 +66,9 @@ Dashboard.register(
       ["runs_out_on", "Runs out on", "date"],
     ];
     const TARGET_CHECK = [
-      ["threshold", "Target", "decimal"],
+      ["threshold", "Threshold: the target", "decimal"],
       ["threshold_source", "Target from", "text"],
-      ["value", "Last 7 complete days", "decimal"],
+      ["value", "Value: over the window", "decimal"],
       ["spend", "Spend", "money"],
       ["revenue", "Revenue", "money"],
       ["conversions", "Conversions", "count"],
@@ -89,8 +89,8 @@ Dashboard.register(
         "budget_exhaustion_alert",
         "Budget exhaustion",
         [
-          ["threshold", "Remaining budget", "money"],
-          ["value", "Projected spend to the end date", "money"],
+          ["threshold", "Threshold: the remaining budget", "money"],
+          ["value", "Value: the projected spend to the end date", "money"],
           ...PACE.map(([key, label, kind]) => [`pace.${key}`, label, kind]),
         ],
       ],
@@ -98,8 +98,8 @@ Dashboard.register(
         "performance_anomaly_alert",
         "Performance anomaly",
         [
-          ["threshold", "|z| beyond", "ratio"],
-          ["value", "Largest |z|", "ratio"],
+          ["threshold", "Threshold: |z| beyond", "ratio"],
+          ["value", "Value: the larger |z|", "ratio"],
           ["day", "Day", "date"],
           ...["roas", "ctr"].flatMap((metric) =>
             ANOMALY_TEST.map(([key, label, kind]) => [`${metric}.${key}`, `${metric.toUpperCase()} ${label}`, kind]),
@@ -125,7 +125,11 @@ Dashboard.register(
       fields.map(([key, label, kind]) => [key, label, bound(answer, `${base}.${key}`, kind)]);
 
     /** `base`'s `{start, end}` as "start to end". */
-    const span = (answer, base) => [bound(answer, `${base}.start`, "date"), " to ", bound(answer, `${base}.end`, "date")];
+    const span = (answer, base) => [
+      bound(answer, `${base}.start`, "date"),
+      " to ",
+      bound(answer, `${base}.end`, "date"),
+    ];
 
     /** A list of strings at `path`, one item each ("None." when empty). */
     function lines(answer, path, className) {
@@ -141,7 +145,9 @@ Dashboard.register(
         el(
           "tr",
           {},
-          columns.map(([key, , kind]) => el("td", { dataset: { key } }, bound(answer, `${path}.${index}.${key}`, kind))),
+          columns.map(([key, , kind]) =>
+            el("td", { dataset: { key } }, bound(answer, `${path}.${index}.${key}`, kind)),
+          ),
         ),
       );
       return el(
@@ -172,7 +178,12 @@ Dashboard.register(
           [
             "trend",
             "Trend",
-            el("span", { class: `trend trend-${direction}` }, `${ARROWS[trend] || ""} `, bound(answer, `${base}.${key}`, "text")),
+            el(
+              "span",
+              { class: `trend trend-${direction}` },
+              `${ARROWS[trend] || ""} `,
+              bound(answer, `${base}.${key}`, "text"),
+            ),
           ],
           ...rows(answer, `${base}.evidence.${key}`, TREND_TEST),
         ]);
@@ -199,7 +210,12 @@ Dashboard.register(
             "dl",
             { class: "evidence" },
             evidence.map(([field, name, kind]) =>
-              el("div", { class: "row", dataset: { key: field } }, el("dt", { text: name }), el("dd", {}, bound(answer, `${path}.${field}`, kind))),
+              el(
+                "div",
+                { class: "row", dataset: { key: field } },
+                el("dt", { text: name }),
+                el("dd", {}, bound(answer, `${path}.${field}`, kind)),
+              ),
             ),
           ),
         );
@@ -210,9 +226,17 @@ Dashboard.register(
       const base = "insights.insights";
       const budget = `${base}.evidence.recommended_budget_adjustment`;
       return card("insights-summary", "Insights", null, [
-        ["top_performing_creative", "Top creative (highest ROAS, 100 clicks or more)", bound(answer, `${base}.top_performing_creative`, "text")],
+        [
+          "top_performing_creative",
+          "Top creative (highest ROAS, 100 clicks or more)",
+          bound(answer, `${base}.top_performing_creative`, "text"),
+        ],
         ["best_audience_segment", "Best audience", bound(answer, `${base}.best_audience_segment`, "text")],
-        ["recommended_budget_adjustment", "Budget adjustment", bound(answer, `${base}.recommended_budget_adjustment`, "text")],
+        [
+          "recommended_budget_adjustment",
+          "Budget adjustment",
+          bound(answer, `${base}.recommended_budget_adjustment`, "text"),
+        ],
         ["budget_rule", "Decided by", bound(answer, `${budget}.rule`, "text")],
         ["budget_reason", "Because", bound(answer, `${budget}.reason`, "text")],
         ["window", "Over", el("span", {}, ...span(answer, `${base}.evidence.window`))],
@@ -255,7 +279,8 @@ Dashboard.register(
             el("div", { class: "chart" }),
           ),
         ),
-        ...area("trends", "Trends (Mann-Kendall, α = 0.05)"),
+        // Not "trends": that class is the call-centre's grid of cards.
+        ...area("trend-tests", "Trends (Mann-Kendall, α = 0.05)"),
         ...area("alerts", "Alerts", "ul"),
         ...area("insights", "Insights and report"),
         ...area("portfolio", "Portfolio"),
@@ -277,18 +302,30 @@ Dashboard.register(
       );
       part("tiles").replaceChildren(
         ...HEADLINE.map(([key, label, kind]) =>
-          el("div", { class: "tile", dataset: { key } }, el("span", { class: "tile-label", text: label }), bound(answer, `${metrics}.${key}`, kind)),
+          el(
+            "div",
+            { class: "tile", dataset: { key } },
+            el("span", { class: "tile-label", text: label }),
+            bound(answer, `${metrics}.${key}`, kind),
+          ),
         ),
       );
       part("delivery").replaceChildren(card("delivery", "Delivery", null, rows(answer, metrics, DELIVERY)));
       drawChart(content, answer);
-      part("trends").replaceChildren(
-        el("p", { class: "hint" }, "Complete local days ", ...span(answer, "performance_trends.trends.evidence.window")),
+      part("trend-tests").replaceChildren(
+        el(
+          "p",
+          { class: "hint" },
+          "Complete local days ",
+          ...span(answer, "performance_trends.trends.evidence.window"),
+        ),
         el("div", { class: "cards" }, trendCards(answer)),
       );
       part("alerts").replaceChildren(...alertItems(answer));
 
       const report = "campaign_report.report";
+      const creatives = "insights.insights.evidence.top_performing_creative.candidates";
+      const audiences = "insights.insights.evidence.best_audience_segment.candidates";
       part("insights").replaceChildren(
         el("div", { class: "cards" }, insightsCard(answer)),
         el("h4", { text: "Optimisation opportunities" }),
@@ -299,8 +336,8 @@ Dashboard.register(
         el(
           "div",
           { class: "lists" },
-          table(answer, "creatives", "Creatives (insights' candidates)", "insights.insights.evidence.top_performing_creative.candidates", CANDIDATES),
-          table(answer, "audiences", "Audiences (insights' candidates)", "insights.insights.evidence.best_audience_segment.candidates", CANDIDATES),
+          table(answer, "creatives", "Creatives (the insights' candidates)", creatives, CANDIDATES),
+          table(answer, "audiences", "Audiences (the insights' candidates)", audiences, CANDIDATES),
         ),
       );
 
@@ -317,14 +354,20 @@ Dashboard.register(
         el("div", { class: "cards" }, card("overview", "Overview", null, rows(answer, "overview.overview", OVERVIEW))),
         el("p", { class: "summary" }, bound(answer, `${portfolio}.summary`, "text")),
         el("ul", { class: "recommendations" }, lines(answer, `${portfolio}.recommendations`)),
-        el("div", { class: "lists" }, table(answer, "portfolio-campaigns", "Campaigns", `${portfolio}.campaigns`, PORTFOLIO_CAMPAIGNS)),
+        el(
+          "div",
+          { class: "lists" },
+          table(answer, "portfolio-campaigns", "Campaigns", `${portfolio}.campaigns`, PORTFOLIO_CAMPAIGNS),
+        ),
       );
       part("meta").replaceChildren(...metaFooter(answer.campaign_metrics).map((item) => prefixed(item)));
     }
 
     /** The meta footer's values name their place under campaign_metrics, as every other value does. */
     function prefixed(item) {
-      for (const node of item.querySelectorAll("[data-path]")) node.dataset.path = `campaign_metrics.${node.dataset.path}`;
+      for (const node of item.querySelectorAll("[data-path]")) {
+        node.dataset.path = `campaign_metrics.${node.dataset.path}`;
+      }
       return item;
     }
 
