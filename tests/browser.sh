@@ -44,5 +44,5 @@ kill "$local_pid" && wait "$local_pid" || true
 # The same data folder: the demo data is there already.
 start_local RUST_LOG=warn JWT_SECRET="browser-test-secret-$RANDOM-of-at-least-32-bytes"
 DASHBOARD_BASE="$base" VIEWER_TOKEN="$(token viewer)" CALL_CENTRE_AGENT_TOKEN="$(token agent ws_callcentre)" \
-    pytest tests/browser/test_pasted_token.py
+    ADS_USER_TOKEN="$(token user)" pytest tests/browser/test_pasted_token.py
 echo "Screenshots in $screenshots: $(cd "$screenshots" && echo *.png)"
