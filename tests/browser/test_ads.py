@@ -237,7 +237,11 @@ def test_an_unknown_campaign_is_shown_as_the_apis_message(page, page_problems):
     status, answer = api("POST", PREFIX + "campaign_metrics", authorization.removeprefix("Bearer "), body)
     assert status == 404, answer
     shown = error_shown(page, FAMILY)
-    assert (shown["title"], shown["message"], shown["code"]) == ("Not found", answer["error"]["message"], "404 NOT_FOUND")
+    assert (shown["title"], shown["message"], shown["code"]) == (
+        "Not found",
+        answer["error"]["message"],
+        "404 NOT_FOUND",
+    )
     assert section(page, FAMILY).locator(".content [data-path]").count() == 0
     screenshot(page, "ads-unknown-campaign")
 
