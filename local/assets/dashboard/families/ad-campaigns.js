@@ -228,8 +228,13 @@ Dashboard.register(
       return card("insights-summary", "Insights", null, [
         [
           "top_performing_creative",
-          "Top creative (highest ROAS, 100 clicks or more)",
+          "Top creative (highest ROAS)",
           bound(answer, `${base}.top_performing_creative`, "text"),
+        ],
+        [
+          "min_clicks",
+          "Clicks a creative or audience needs to qualify",
+          bound(answer, `${base}.evidence.top_performing_creative.min_clicks`, "count"),
         ],
         ["best_audience_segment", "Best audience", bound(answer, `${base}.best_audience_segment`, "text")],
         [
@@ -280,7 +285,7 @@ Dashboard.register(
           ),
         ),
         // Not "trends": that class is the call-centre's grid of cards.
-        ...area("trend-tests", "Trends (Mann-Kendall, α = 0.05)"),
+        ...area("trend-tests", "Trends (Mann-Kendall)"),
         ...area("alerts", "Alerts", "ul"),
         ...area("insights", "Insights and report"),
         ...area("portfolio", "Portfolio"),
@@ -379,10 +384,11 @@ Dashboard.register(
       title: "Ad campaigns",
       hint:
         "Seed 000's seven routes for one campaign and one portfolio. No route lists campaigns: type a campaign " +
-        "id (the demo's are suggested; u_user owns five, u_manager cmp_ads_partner). Without dates, the last " +
-        "30 days to today (UTC dates); the trends test the given number of complete local days before today; " +
-        "the alerts look at the last 7. The portfolio is the signed-in user's unless a user is named (admins " +
-        "and managers may name anyone). Metrics and the overview are cached 60 s, the rest computed afresh.",
+        "id (the demo's are suggested: u_user owns all but cmp_ads_partner, which is u_manager's). Without " +
+        "dates, the last 30 days to today (UTC dates); the trends test the given number of complete local days " +
+        "before today; each alert shows the days it judged. The portfolio is the signed-in user's unless a user " +
+        "is named (admins and managers may name anyone). Metrics and the overview are cached 60 s, the rest " +
+        "computed afresh.",
       workspace: "ws_demo",
       // u_user owns the demo's ad campaigns: the user's page first.
       roles: ["user", "manager", "admin", "viewer"],
