@@ -28,6 +28,11 @@ const ASSETS: &[Asset] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/dashboard/families/call-centre.js"),
     ),
+    (
+        "families/ad-campaigns.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/dashboard/families/ad-campaigns.js"),
+    ),
     ("uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/uplot/uPlot.iife.min.js")),
     ("uplot/uPlot.min.css", "text/css; charset=utf-8", include_bytes!("../assets/uplot/uPlot.min.css")),
 ];

@@ -69,3 +69,24 @@ def test_a_pasted_call_centre_token_shows_the_page_of_its_own_role(page, page_pr
     assert shown.locator('[data-path="dashboard_type"]').inner_text() == answer["dashboard_type"]
     assert shown.locator('[data-path="agent_profile.name"]').inner_text() == answer["agent_profile"]["name"]
     screenshot(page, "call-centre-pasted-token")
+
+
+def test_a_pasted_user_token_shows_that_users_ad_campaign_and_portfolio(page, page_problems):
+    page_problems.expect("/dev/token", 404)
+    token = os.environ["ADS_USER_TOKEN"]
+    page.goto(f"{BASE}/#ad-campaigns?campaign=cmp_ads_newsletter")
+    before = wait_for_load(page, family="ad-campaigns")
+    assert page.locator("#dev-role-field").is_hidden()
+    page.fill("#token-input", token)
+    page.get_by_role("button", name="Use token").click()
+    wait_for_load(page, before, family="ad-campaigns")
+    assert "user of ws_demo (pasted token" in page.locator("#sign-in-status").inner_text()
+    shown = section(page, "ad-campaigns")
+    status, answer = api("POST", "/api/v1/dashboard/alerts", token, {"campaign_id": "cmp_ads_newsletter"})
+    assert status == 200, answer
+    for alert, raised in answer["alerts"].items():
+        if isinstance(raised, bool):
+            assert shown.locator(f'[data-path="alerts.alerts.{alert}"]').text_content() == ("yes" if raised else "no")
+    # The portfolio of the pasted token's own user (its `sub`).
+    assert shown.locator('[data-path="overview.user_id"]').inner_text() == "u_user"
+    screenshot(page, "ads-pasted-token")

@@ -90,6 +90,19 @@ const Dashboard = (() => {
     throw new ApiError(`HTTP ${status} ${response.statusText}`.trim(), `${method} ${path} gave ${what}`, { status });
   }
 
+  /**
+   * The answers to named requests (`{name: {path, method, body}}`), asked together, as
+   * `{name: answer}`; if any is refused, the first refused in their order is the error, so that the
+   * message shown does not depend on which answer came first.
+   */
+  async function answers(requests) {
+    const names = Object.keys(requests);
+    const settled = await Promise.allSettled(names.map((name) => api(requests[name].path, requests[name])));
+    const refused = settled.find((result) => result.status === "rejected");
+    if (refused) throw refused.reason;
+    return Object.fromEntries(names.map((name, index) => [name, settled[index].value]));
+  }
+
   /** `error` (an ApiError or any other) as an alert. */
   function errorBox(error) {
     const details = Object.entries(error.details || {})
@@ -199,6 +212,9 @@ const Dashboard = (() => {
    * options, suggestions}], request(params) -> {path, method, body}, render(content, answer,
    * params)}`, and optionally `workspace` and `roles` (the demo workspace and the roles, first the
    * default, of its development tokens) and `pollSeconds`.
+   * A family that needs several routes gives `requests(params, claims) -> {name: {path, method,
+   * body}}` instead of `request` (`claims`: the token's, `{}` if unreadable); its answer is then
+   * `{name: that route's answer}`, all of them or the first error.
    * `render` is called with each new answer and updates `content` in place.
    */
   function register(family) {
@@ -316,8 +332,10 @@ const Dashboard = (() => {
     let wait = family.pollSeconds || POLL_SECONDS;
     try {
       if (!state.token) throw new ApiError("Not signed in", "Paste a token above to see this dashboard.");
-      const request = family.request(params);
-      const answer = await api(request.path, request);
+      const request = family.requests ? null : family.request(params);
+      const answer = request
+        ? await api(request.path, request)
+        : await answers(family.requests(params, state.token.claims || {}));
       if (generation !== loads) return;
       if (key !== state.shownKey) clear(view.content);
       family.render(view.content, answer, params);
@@ -382,6 +400,12 @@ const Dashboard = (() => {
     /** An amount of money, in cents as the API rounds it. */
     money: (value) => value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     number: (value) => value.toLocaleString("en-US", { maximumFractionDigits: 3 }),
+    /** A ratio as the API rounds it (4 decimals: ROAS, z-scores). */
+    ratio: (value) => value.toLocaleString("en-US", { maximumFractionDigits: 4 }),
+    /** A number exactly as the API gives it (p-values and slopes of 6 significant digits). */
+    decimal: (value) => String(value),
+    /** A local date (YYYY-MM-DD), as it comes. */
+    date: (value) => String(value),
     text: (value) => String(value),
     bool: (value) => (value ? "yes" : "no"),
     /** An RFC 3339 instant in UTC, to the second (the element keeps it whole). */
