@@ -181,6 +181,24 @@ def error_shown(page, family="campaign-stats"):
     }
 
 
+def value_at(answer, path):
+    """The value at `path` (keys and list indexes joined by dots) of an API answer."""
+    node = answer
+    for key in path.split("."):
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def shown_values(page, family):
+    """Every bound value of the family's page: [{path, format, text, datetime}], read at one instant."""
+    return page.evaluate(
+        """id => [...document.querySelectorAll(`section#${id} .content [data-path]`)].map((node) => ({
+            path: node.dataset.path, format: node.dataset.format, text: node.textContent,
+            datetime: node.getAttribute('datetime') }))""",
+        family,
+    )
+
+
 def count(text):
     return int(text.replace(",", ""))
 

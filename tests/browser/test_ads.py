@@ -8,7 +8,21 @@ number of the campaign's metrics, trends, alerts and the overview is shown."""
 import re
 
 import pytest
-from conftest import BASE, api, error_shown, hover_chart, loads, refresh, screenshot, section, wait_for_load
+from conftest import (
+    BASE,
+    api,
+    basis_points,
+    count,
+    error_shown,
+    hover_chart,
+    loads,
+    refresh,
+    screenshot,
+    section,
+    shown_values,
+    value_at,
+    wait_for_load,
+)
 
 FAMILY = "ad-campaigns"
 WORKSPACE = "ws_demo"
@@ -39,24 +53,17 @@ def number(text):
 
 
 PARSE = {
-    "count": lambda text: int(text.replace(",", "")),
+    "count": count,
     "money": number,
     "ratio": number,
     "number": number,
     "decimal": float,
     # A 0..1 rate of 4 decimals shown as a percentage of 2: compared in basis points, exactly.
-    "percent": lambda text: round(float(text.removesuffix(" %")) * 100),
+    "percent": basis_points,
     "text": str,
     "date": str,
     "bool": lambda text: {"yes": True, "no": False}[text],
 }
-
-
-def value_at(answer, path):
-    node = answer
-    for key in path.split("."):
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
 
 
 class Requests:
@@ -95,16 +102,6 @@ def open_as(page, role, hash_query=""):
     status = page.locator("#sign-in-status").inner_text()
     assert f"Signed in as {role} of {WORKSPACE} (development token" in status, status
     return done
-
-
-def shown_values(page):
-    """Every bound value of the page: [{path, format, text, datetime}], read at one instant."""
-    return page.evaluate(
-        """id => [...document.querySelectorAll(`section#${id} .content [data-path]`)].map((node) => ({
-            path: node.dataset.path, format: node.dataset.format, text: node.textContent,
-            datetime: node.getAttribute('datetime') }))""",
-        FAMILY,
-    )
 
 
 def differences(shown, answers):
@@ -154,7 +151,7 @@ def read_page(page, requests):
     problems = []
     for _attempt in range(ATTEMPTS):
         done = refresh(page, FAMILY)
-        shown = shown_values(page)
+        shown = shown_values(page, FAMILY)
         answers = requests.asked_again()
         if loads(page, FAMILY) != done:
             continue  # the page refreshed itself meanwhile

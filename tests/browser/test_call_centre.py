@@ -15,7 +15,19 @@ import re
 import time
 
 import pytest
-from conftest import BASE, api, error_shown, loads, refresh, screenshot, section, wait_for_load
+from conftest import (
+    BASE,
+    api,
+    count,
+    error_shown,
+    loads,
+    refresh,
+    screenshot,
+    section,
+    shown_values,
+    value_at,
+    wait_for_load,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 FAMILY = "call-centre"
@@ -73,7 +85,7 @@ UNITS = [
     (re.compile(r"seconds$"), "seconds"),
 ]
 PARSE = {
-    "count": lambda text: int(text.replace(",", "")),
+    "count": count,
     "money": lambda text: float(text.replace(",", "")),
     "number": lambda text: float(text.replace(",", "")),
     "percentage": lambda text: float(text.removesuffix(" %").replace(",", "")),
@@ -107,13 +119,6 @@ def claims_of(token):
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def value_at(answer, path):
-    node = answer
-    for key in path.split("."):
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
-
-
 def instant(text):
     return datetime.datetime.fromisoformat(text)
 
@@ -128,16 +133,6 @@ def open_as(page, role):
     status = page.locator("#sign-in-status").inner_text()
     assert f"Signed in as {role} of {WORKSPACE} (development token" in status, status
     assert section(page, FAMILY).get_attribute("data-state") == "ready"
-
-
-def shown_values(page):
-    """Every bound value of the page: [{path, format, text, datetime}], read at one instant."""
-    return page.evaluate(
-        """id => [...document.querySelectorAll(`section#${id} .content [data-path]`)].map((node) => ({
-            path: node.dataset.path, format: node.dataset.format, text: node.textContent,
-            datetime: node.getAttribute('datetime') }))""",
-        FAMILY,
-    )
 
 
 def expected_format(path, value):
@@ -247,7 +242,7 @@ def read_page(page, token, page_type):
     """The page's values and bars and the test's own answer, until they agree; returns them."""
     for _attempt in range(ATTEMPTS):
         done = refresh(page, FAMILY)
-        shown = shown_values(page)
+        shown = shown_values(page, FAMILY)
         status, answer = api("GET", ROUTE, token)
         assert status == 200, answer
         assert answer["dashboard_type"] == page_type, answer["dashboard_type"]
