@@ -91,6 +91,26 @@ pub enum Spec {
         campaign: u8,
         creative: u8,
     },
+    /// Seed 002: a user's session (a login or a timed session).
+    Session {
+        user: u8,
+        login: bool,
+        duration_s: u16,
+    },
+    /// Seed 002: an agent run, by a user or anonymous (user 3), maybe rated and tagged.
+    Execution {
+        user: u8,
+        agent: u8,
+        success: bool,
+        credits: u8,
+        rating: u8,
+    },
+    /// Seed 002: an API request, by a user or anonymous (user 3), with a status class.
+    Request {
+        user: u8,
+        status: u8,
+        latency_ms: u16,
+    },
 }
 
 const OUTCOMES: &[&str] = &["completed", "refused", "no_answer", "busy", "failed", "voicemail"];
@@ -109,6 +129,10 @@ pub fn spec() -> impl Strategy<Value = Spec> {
         1 => (0..3u8, 0..2u8, 0..4u8, 0..50_000u32).prop_map(|(payment, user, status, amount_cents)| Spec::Payment { payment, user, status, amount_cents }),
         1 => (0..3u8, 0..3u8, 0..40u8).prop_map(|(user, status, joined_days_ago)| Spec::User { user, status, joined_days_ago }),
         1 => (0..2u8, 0..3u8).prop_map(|(campaign, creative)| Spec::Creative { campaign, creative }),
+        3 => (0..3u8, any::<bool>(), 0..4000u16).prop_map(|(user, login, duration_s)| Spec::Session { user, login, duration_s }),
+        3 => (0..4u8, 0..2u8, any::<bool>(), 0..60u8, 0..6u8)
+            .prop_map(|(user, agent, success, credits, rating)| Spec::Execution { user, agent, success, credits, rating }),
+        2 => (0..4u8, 0..4u8, 0..2000u16).prop_map(|(user, status, latency_ms)| Spec::Request { user, status, latency_ms }),
     ]
 }
 
@@ -187,7 +211,33 @@ pub fn event_json(index: usize, spec: &Spec, minutes_ago: u32, variant: bool) ->
             event["data"]["audience"] = Value::from(format!("Audience {}", creative % 2));
             event
         }
+        Spec::Session { user, login, duration_s } => builders::event(
+            &id,
+            "user.session",
+            &at,
+            json!({"user_id": format!("u{user}"), "kind": (if *login { "login" } else { "session" }),
+                   "duration_s": (!*login).then_some(*duration_s)}),
+        ),
+        Spec::Execution { user, agent, success, credits, rating } => builders::event(
+            &id,
+            "agent.execution",
+            &at,
+            json!({"agent_id": format!("a{agent}"), "user_id": (*user < 3).then(|| format!("u{user}")), "success": success,
+                   "duration_ms": u32::from(*credits) * 40, "credits": credits, "satisfaction": (*rating > 0).then(|| rating.min(&5)),
+                   "feature": (["draft", "search"][*agent as usize])}),
+        ),
+        Spec::Request { user, status, latency_ms } => builders::event(
+            &id,
+            "api.request",
+            &at,
+            json!({"route": (["/v1/run", "/v1/search"][*user as usize % 2]), "status": ([200, 404, 500, 503][*status as usize]),
+                   "latency_ms": latency_ms, "user_id": (*user < 3).then(|| format!("u{user}"))}),
+        ),
     };
+    // Optional fields left out are absent, not null.
+    if let Some(data) = event["data"].as_object_mut() {
+        data.retain(|_, value| !value.is_null());
+    }
     if variant {
         event["data"]["note"] = Value::from("a different body under the same id");
     }
@@ -406,7 +456,7 @@ pub async fn deliver(inner: Arc<dyn RollupStore>, plan: Delivery) -> Observed {
     fold_everything(inner.as_ref()).await;
 
     let tz = TimeZone::get(ZONE).expect("zone");
-    let mut expected_entities = expected_entities(&originals);
+    let mut expected_entities = expected_entities(&originals, &tz);
     let settings_key = EntityKey::workspace();
     let keys: Vec<EntityKey> = expected_entities.keys().cloned().collect();
     let entities = inner.load_entities(&ws, &keys).await.expect("entities");

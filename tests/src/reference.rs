@@ -7,9 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use domain::events::ValidEvent;
+use domain::rollup::activity::{self, UserDays};
 use domain::rollup::entities::{ENTITIES, EntityDef};
 use domain::rollup::indexes::{LISTS, TALLIES};
 use domain::rollup::series::{SERIES, field, kept_at};
+use domain::rollup::sightings::{self, DISTINCTS};
 use domain::rollup::{CellKey, Cells, EntityKey, EntityRecord, IndexEntry, Op};
 use domain::time::Bucket;
 use jiff::tz::TimeZone;
@@ -63,7 +65,46 @@ pub fn expected_cells(events: &[ValidEvent], tz: &TimeZone) -> CellMap {
             add(&mut cells, cell, field::LATEST, event.occurred_at.as_millisecond().into());
         }
     }
+    // Distinct counts: the number of distinct subjects sighted in each cell.
+    let mut sighted: BTreeMap<CellKey, std::collections::BTreeSet<EntityKey>> = BTreeMap::new();
+    for event in events {
+        for sighting in DISTINCTS.iter().flat_map(|def| def.sightings(event, tz)) {
+            sighted.entry(sighting.cell).or_default().insert(sighting.marker);
+        }
+    }
+    for (cell, subjects) in sighted {
+        add_with_month(&mut cells, cell, sightings::COUNT, subjects.len() as i128);
+    }
+    for days in user_days(events, tz).values() {
+        for (cell, name) in activity::counted(days) {
+            add_with_month(&mut cells, cell, &name, 1);
+        }
+    }
     cells
+}
+
+/// Each user's activity as the definition states it: the local days of their activity events,
+/// of their executions, the earliest signup of their upserts, and the window of days kept.
+fn user_days(events: &[ValidEvent], tz: &TimeZone) -> BTreeMap<EntityKey, UserDays> {
+    let mut users: BTreeMap<EntityKey, UserDays> = BTreeMap::new();
+    let local = |at: jiff::Timestamp| at.to_zoned(tz.clone()).date();
+    for event in events {
+        let Some(key) = activity::key_of(event) else { continue };
+        let days = users.entry(key).or_default();
+        if event.type_name() == activity::SIGNUP_SOURCE {
+            let at = event.str("signed_up_at").and_then(domain::events::parse_timestamp).unwrap_or(event.occurred_at);
+            days.signup = Some(days.signup.map_or(local(at), |known| known.min(local(at))));
+        } else {
+            days.days.insert(local(event.occurred_at));
+            if event.type_name() == "agent.execution" {
+                days.execution_days.insert(local(event.occurred_at));
+            }
+        }
+    }
+    for days in users.values_mut() {
+        days.trim();
+    }
+    users
 }
 
 /// Every list entry and tally count the events make: one per record of an entity (its newest),
@@ -92,9 +133,20 @@ pub fn expected_index(events: &[ValidEvent]) -> IndexMap {
     index
 }
 
-/// Each entity at the version of its newest event, first seen at its oldest.
-pub fn expected_entities(events: &[ValidEvent]) -> HashMap<EntityKey, EntityRecord> {
-    newest_versions(events).into_iter().map(|(key, (_, record))| (key, record)).collect()
+/// Each entity at the version of its newest event, first seen at its oldest; each sighting's
+/// marker; each user's activity record.
+pub fn expected_entities(events: &[ValidEvent], tz: &TimeZone) -> HashMap<EntityKey, EntityRecord> {
+    let mut entities: HashMap<EntityKey, EntityRecord> =
+        newest_versions(events).into_iter().map(|(key, (_, record))| (key, record)).collect();
+    for event in events {
+        for sighting in DISTINCTS.iter().flat_map(|def| def.sightings(event, tz)) {
+            entities.insert(sighting.marker, sightings::marker());
+        }
+    }
+    for (key, days) in user_days(events, tz) {
+        entities.insert(key, activity::record(&days));
+    }
+    entities
 }
 
 fn entity_def(event: &ValidEvent) -> Option<&'static EntityDef> {

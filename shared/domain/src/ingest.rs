@@ -83,11 +83,19 @@ pub async fn apply_events(
         None => true,
     });
 
-    let mut keys: BTreeSet<EntityKey> = pending.iter().filter_map(|&i| rules.entity_key(&events[i])).collect();
+    let mut keys: BTreeSet<EntityKey> = pending.iter().flat_map(|&i| rules.keys_to_load(&events[i])).collect();
     keys.insert(EntityKey::workspace());
     let keys: Vec<EntityKey> = keys.into_iter().collect();
     let mut snapshot = EntitySnapshot::from_records(store.load_entities(ws, &keys).await?);
     let tz = snapshot.workspace_time_zone();
+    // Sightings are bucketed in the zone, so their markers are read once it is known.
+    let markers: BTreeSet<EntityKey> = pending.iter().flat_map(|&i| rules.marker_keys(&events[i], &tz)).collect();
+    if !markers.is_empty() {
+        let markers: Vec<EntityKey> = markers.into_iter().collect();
+        for (key, record) in store.load_entities(ws, &markers).await? {
+            snapshot.set(key, record);
+        }
+    }
 
     let mut chunks: VecDeque<Vec<usize>> = chunk(rules, events, pending, &snapshot, &tz, limit).into();
     while let Some(mut chunk) = chunks.pop_front() {

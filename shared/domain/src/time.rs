@@ -14,6 +14,8 @@ pub enum Grain {
     Hour,
     /// One bucket per local calendar day.
     Day,
+    /// One bucket per local ISO week (Monday to Sunday). Written directly, never folded.
+    Week,
     /// One bucket per local calendar month (folded from days by the rollups function).
     Month,
     /// A single all-time bucket.
@@ -27,6 +29,8 @@ pub enum Bucket {
     /// Start of a UTC hour, in whole hours since the Unix epoch.
     Hour(i64),
     Day(Date),
+    /// The ISO week starting on this local Monday.
+    Week(Date),
     Month {
         year: i16,
         month: i8,
@@ -42,6 +46,7 @@ impl Bucket {
         match grain {
             Grain::Hour => Bucket::Hour(at.as_second().div_euclid(3600)),
             Grain::Day => Bucket::Day(at.to_zoned(tz.clone()).date()),
+            Grain::Week => Bucket::week_of(at.to_zoned(tz.clone()).date()),
             Grain::Month => {
                 let date = at.to_zoned(tz.clone()).date();
                 Bucket::Month { year: date.year(), month: date.month() }
@@ -54,11 +59,18 @@ impl Bucket {
         Bucket::of(Grain::Hour, at, &TimeZone::UTC)
     }
 
+    /// The ISO week holding `date`.
+    pub fn week_of(date: Date) -> Bucket {
+        let since_monday = i64::from(date.weekday().to_monday_zero_offset());
+        Bucket::Week(add_days(date, -since_monday))
+    }
+
     pub fn month_of(date: Date) -> Bucket {
         Bucket::Month { year: date.year(), month: date.month() }
     }
 
-    /// Sortable storage key: `h2025-01-15T10`, `d2025-01-15`, `m2025-01`, `t`, `g`.
+    /// Sortable storage key: `h2025-01-15T10`, `d2025-01-15`, `w2025-01-13` (the week's Monday),
+    /// `m2025-01`, `t`, `g`.
     pub fn key(&self) -> String {
         match self {
             // Hours outside jiff's range (years -9999..=9999) cannot come from a timestamp.
@@ -67,6 +79,7 @@ impl Bucket {
                 None => format!("h?{hours}"),
             },
             Bucket::Day(date) => format!("d{date}"),
+            Bucket::Week(monday) => format!("w{monday}"),
             Bucket::Month { year, month } => format!("m{year:04}-{month:02}"),
             Bucket::Total => "t".to_owned(),
             Bucket::Current => "g".to_owned(),
@@ -82,6 +95,7 @@ impl Bucket {
                 Some(Bucket::hour_starting(at))
             }
             "d" => rest.parse().ok().map(Bucket::Day),
+            "w" => rest.parse().ok().map(Bucket::week_of).filter(|week| week.key() == key),
             "m" => {
                 let (year, month) = rest.split_once('-')?;
                 Some(Bucket::Month { year: year.parse().ok()?, month: month.parse().ok()? })
@@ -103,6 +117,7 @@ impl Bucket {
         match self {
             Bucket::Hour(_) => Some(Grain::Hour),
             Bucket::Day(_) => Some(Grain::Day),
+            Bucket::Week(_) => Some(Grain::Week),
             Bucket::Month { .. } => Some(Grain::Month),
             Bucket::Total => Some(Grain::Total),
             Bucket::Current => None,
@@ -302,6 +317,7 @@ mod tests {
         let buckets = [
             Bucket::hour_starting(ts("2025-01-15T10:59:59Z")),
             Bucket::Day(date(2025, 1, 15)),
+            Bucket::Week(date(2025, 1, 13)),
             Bucket::Month { year: 2025, month: 1 },
             Bucket::Total,
             Bucket::Current,
@@ -313,6 +329,17 @@ mod tests {
         let earlier = Bucket::hour_starting(ts("2025-01-15T09:00:00Z")).key();
         let later = Bucket::hour_starting(ts("2025-01-15T23:00:00Z")).key();
         assert!(earlier < buckets[0].key() && buckets[0].key() < later);
+    }
+
+    #[test]
+    fn a_week_is_the_iso_week_of_the_local_date_and_only_its_monday_is_a_key() {
+        let paris = time_zone("Europe/Paris").expect("zone");
+        // Sunday 23:30 UTC is already Monday in Paris: the next week.
+        assert_eq!(Bucket::of(Grain::Week, ts("2025-01-19T22:30:00Z"), &paris), Bucket::Week(date(2025, 1, 13)));
+        assert_eq!(Bucket::of(Grain::Week, ts("2025-01-19T23:30:00Z"), &paris), Bucket::Week(date(2025, 1, 20)));
+        // ISO week 1 of 2026 starts on Monday 2025-12-29.
+        assert_eq!(Bucket::week_of(date(2026, 1, 1)), Bucket::Week(date(2025, 12, 29)));
+        assert_eq!(Bucket::parse_key("w2025-01-15"), None, "a Wednesday names no week");
     }
 
     #[test]

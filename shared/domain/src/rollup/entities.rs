@@ -66,14 +66,26 @@ pub const ENTITIES: &[EntityDef] = &[
         "subscription",
         &["subscription_id"],
         Some("status"),
-        &[gauges::subscriptions::STATUS, gauges::subscriptions::STARTED, gauges::subscriptions::ENDING],
+        &[
+            gauges::subscriptions::STATUS,
+            gauges::subscriptions::STARTED,
+            gauges::subscriptions::ENDING,
+            gauges::subscriptions::MRR,
+            gauges::subscriptions::BEGUN,
+            gauges::subscriptions::LAPSED,
+        ],
     ),
     entity(
         "payment.recorded",
         "payment",
         &["payment_id"],
         Some("status"),
-        &[gauges::payments::STATUS, gauges::payments::BY_DAY, gauges::payments::OWNED_STATUS],
+        &[
+            gauges::payments::STATUS,
+            gauges::payments::BY_DAY,
+            gauges::payments::BY_HOUR,
+            gauges::payments::OWNED_STATUS,
+        ],
     ),
     entity("model.upserted", "model", &["model_id"], Some("status"), &[]),
     entity(

@@ -86,6 +86,8 @@ pub enum GaugeAt {
     Now,
     /// The cell of the local day of an instant; entities without it are not counted.
     Day(InstantOf),
+    /// The cell of the UTC hour of an instant.
+    Hour(InstantOf),
 }
 
 /// One gauge of an entity type.
@@ -135,6 +137,7 @@ impl GaugeDef {
         let bucket = match self.at {
             GaugeAt::Now => Bucket::Current,
             GaugeAt::Day(instant) => Bucket::of(Grain::Day, instant.of(record)?, tz),
+            GaugeAt::Hour(instant) => Bucket::of(Grain::Hour, instant.of(record)?, tz),
         };
         let mut fields = vec![(self.count_field(state), 1)];
         for quantity in self.sums {
@@ -151,7 +154,7 @@ impl GaugeDef {
     pub fn watermark_cell(&self, event: &ValidEvent) -> Option<CellKey> {
         match self.at {
             GaugeAt::Now => self.group(|name| event.str(name)).map(|series| CellKey::new(series, Bucket::Current)),
-            GaugeAt::Day(_) => None,
+            GaugeAt::Day(_) | GaugeAt::Hour(_) => None,
         }
     }
 }
@@ -204,6 +207,62 @@ pub mod subscriptions {
     /// Subscriptions by the local day they were first seen.
     pub const STARTED: GaugeDef =
         daily(activity::WORKSPACE, &[], "subscriptions_started.", StateOf::All, InstantOf::FirstSeen);
+    pub const PRICE: Quantity = Quantity { field: "plan_price", scale: super::super::series::MICRO };
+    /// Seed 002's MRR now: active subscriptions by billing interval (`mrr.month`, `mrr.year`),
+    /// with their prices (`mrr.month:plan_price`).
+    pub const MRR: GaugeDef = GaugeDef {
+        series: "subscriptions_now",
+        group_by: &[],
+        counts: StateOf::Rule(active_interval),
+        at: GaugeAt::Now,
+        prefix: "mrr.",
+        sums: &[PRICE],
+    };
+    /// Every subscription on the local day it was first seen, by interval, with its price; with
+    /// [`LAPSED`] it gives the MRR as of any past day: a subscription counts from its first
+    /// sighting until its latest record, if that is not active.
+    pub const BEGUN: GaugeDef = GaugeDef {
+        series: activity::WORKSPACE,
+        group_by: &[],
+        counts: StateOf::Rule(interval),
+        at: GaugeAt::Day(InstantOf::FirstSeen),
+        prefix: "subscriptions_begun.",
+        sums: &[PRICE],
+    };
+    /// Subscriptions whose latest record is not active, on its local day, by status and interval
+    /// (`cancelled_month`): churn is the `cancelled_*` of a range.
+    pub const LAPSED: GaugeDef = GaugeDef {
+        series: activity::WORKSPACE,
+        group_by: &[],
+        counts: StateOf::Rule(lapsed),
+        at: GaugeAt::Day(InstantOf::LastChange),
+        prefix: "subscriptions_lapsed.",
+        sums: &[PRICE],
+    };
+
+    /// `month` or `year` (a subscription without an interval is billed monthly).
+    pub fn interval(subscription: &EntityRecord) -> Option<&'static str> {
+        Some(if subscription.str("interval") == Some("year") { "year" } else { "month" })
+    }
+
+    fn active_interval(subscription: &EntityRecord) -> Option<&'static str> {
+        (subscription.state.as_deref() == Some("active")).then(|| interval(subscription)).flatten()
+    }
+
+    /// `{status}_{interval}` of a subscription that is not active.
+    pub fn lapsed(subscription: &EntityRecord) -> Option<&'static str> {
+        let yearly = interval(subscription) == Some("year");
+        Some(match (subscription.state.as_deref()?, yearly) {
+            ("active", _) => return None,
+            ("cancelled", false) => "cancelled_month",
+            ("cancelled", true) => "cancelled_year",
+            ("past_due", false) => "past_due_month",
+            ("past_due", true) => "past_due_year",
+            (_, false) => "inactive_month",
+            (_, true) => "inactive_year",
+        })
+    }
+
     /// Active subscriptions set to end with their period (`cancel_at_period_end`), by the local
     /// day that period ends: what will lapse, day by day.
     pub const ENDING: GaugeDef = daily(
@@ -245,6 +304,8 @@ pub mod payments {
         prefix: "payments.",
         sums: &[AMOUNT],
     };
+    /// Per UTC hour of the latest record (seed 002's hourly revenue trend).
+    pub const BY_HOUR: GaugeDef = GaugeDef { at: GaugeAt::Hour(InstantOf::LastChange), ..BY_DAY };
     /// A user's own payments (what they spent).
     pub const OWNED_STATUS: GaugeDef = GaugeDef {
         series: "payments_now",
@@ -357,7 +418,9 @@ mod tests {
                     }
                     StateOf::All | StateOf::Rule(_) => {}
                 }
-                if let GaugeAt::Day(InstantOf::Field(name) | InstantOf::FieldOrFirstSeen(name)) = gauge.at {
+                if let GaugeAt::Day(InstantOf::Field(name) | InstantOf::FieldOrFirstSeen(name))
+                | GaugeAt::Hour(InstantOf::Field(name) | InstantOf::FieldOrFirstSeen(name)) = gauge.at
+                {
                     assert!(matches!(schema.field(name).map(|f| f.kind), Some(Kind::Timestamp)), "{name}");
                 }
                 for name in fields {
@@ -372,7 +435,13 @@ mod tests {
     fn gauges_sharing_a_series_never_write_the_same_field() {
         let gauges: Vec<&GaugeDef> = ENTITIES.iter().flat_map(|def| def.gauges.iter()).collect();
         for (i, a) in gauges.iter().enumerate() {
-            for b in gauges.iter().skip(i + 1).filter(|b| b.series == a.series && b.group_by == a.group_by) {
+            // Gauges at different grains (a day's payments, an hour's) write different buckets.
+            let same_cells = |b: &&&GaugeDef| {
+                b.series == a.series
+                    && b.group_by == a.group_by
+                    && std::mem::discriminant(&b.at) == std::mem::discriminant(&a.at)
+            };
+            for b in gauges.iter().skip(i + 1).filter(same_cells) {
                 assert_ne!(a.prefix, b.prefix, "{}: two gauges under one prefix", a.series);
             }
             for series in SERIES.iter().filter(|series| series.name == a.series) {

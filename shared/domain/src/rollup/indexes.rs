@@ -406,8 +406,38 @@ pub mod call_centre {
     }
 }
 
+/// Seed 002: what the workspace-analytics views enumerate before reading each one's series.
+pub mod workspace_analytics {
+    use super::*;
+
+    /// Every agent of the workspace, by id.
+    pub const AGENTS: ListDef = ListDef {
+        name: "agents",
+        source: "agent.upserted",
+        group_by: &[],
+        sort: SortBy::Id,
+        when: None,
+        fields: &["agent_id", "name", "kind", "status", "owner_user_id"],
+    };
+    /// Executions per feature tag, all time (each has `series::executions::BY_FEATURE`).
+    pub const FEATURES: TallyDef =
+        TallyDef { name: "features", source: "agent.execution", group_by: &[], member: &["feature"], when: None };
+    /// Requests per API route, all time (each has `series::requests::BY_ROUTE`).
+    pub const ENDPOINTS: TallyDef =
+        TallyDef { name: "endpoints", source: "api.request", group_by: &[], member: &["route"], when: None };
+    /// A user's executions per agent, all time: their favourite agents.
+    pub const AGENTS_OF_USER: TallyDef = TallyDef {
+        name: "agents_of_user",
+        source: "agent.execution",
+        group_by: &["user_id"],
+        member: &["agent_id"],
+        when: None,
+    };
+}
+
 /// Every list the product maintains.
 pub const LISTS: &[ListDef] = &[
+    workspace_analytics::AGENTS,
     ads::CAMPAIGNS_OF_OWNER,
     call_centre::USERS_BY_JOIN,
     call_centre::SUBSCRIPTIONS_BY_CHANGE,
@@ -423,7 +453,14 @@ pub const LISTS: &[ListDef] = &[
 ];
 
 /// Every tally the product maintains.
-pub const TALLIES: &[TallyDef] = &[ads::CREATIVES, ads::AUDIENCES, call_centre::PLANS];
+pub const TALLIES: &[TallyDef] = &[
+    ads::CREATIVES,
+    ads::AUDIENCES,
+    call_centre::PLANS,
+    workspace_analytics::FEATURES,
+    workspace_analytics::ENDPOINTS,
+    workspace_analytics::AGENTS_OF_USER,
+];
 
 #[cfg(test)]
 mod tests {

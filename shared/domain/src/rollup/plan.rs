@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::activity;
 use super::cells::{CellKey, CellUpdates};
 use super::entities::{ENTITIES, EntityDef, EntityKey, EntityRecord};
 use super::indexes::{IndexChange, IndexUpdates, LISTS, ListDef, TALLIES, TallyDef};
 use super::series::{SERIES, SeriesDef, field, kept_at};
+use super::sightings::{self, DISTINCTS, DistinctDef};
 use crate::events::ValidEvent;
 use crate::time::Bucket;
 
@@ -21,11 +23,12 @@ pub struct Rules {
     pub entities: &'static [EntityDef],
     pub lists: &'static [ListDef],
     pub tallies: &'static [TallyDef],
+    pub distincts: &'static [DistinctDef],
 }
 
 impl Rules {
     pub fn standard() -> Rules {
-        Rules { series: SERIES, entities: ENTITIES, lists: LISTS, tallies: TALLIES }
+        Rules { series: SERIES, entities: ENTITIES, lists: LISTS, tallies: TALLIES, distincts: DISTINCTS }
     }
 
     fn series_for<'a>(&'a self, event_type: &'a str) -> impl Iterator<Item = &'static SeriesDef> + 'a {
@@ -49,6 +52,17 @@ impl Rules {
         self.entity_for(event.type_name()).and_then(|def| def.key_of(event))
     }
 
+    /// The records planning `event` reads: the entity it sets and the user's activity record.
+    /// Its sighting markers depend on the workspace's zone ([`Self::marker_keys`]).
+    pub fn keys_to_load(&self, event: &ValidEvent) -> impl Iterator<Item = EntityKey> {
+        self.entity_key(event).into_iter().chain(activity::key_of(event))
+    }
+
+    /// The sighting markers planning `event` in `tz` reads.
+    pub fn marker_keys<'a>(&'a self, event: &'a ValidEvent, tz: &'a TimeZone) -> impl Iterator<Item = EntityKey> + 'a {
+        self.distincts.iter().flat_map(move |def| def.sightings(event, tz)).map(|sighting| sighting.marker)
+    }
+
     /// Plans `events` (distinct ids, none stored yet) against `snapshot`. Returns the plan and
     /// the entity state as it will be once the plan commits.
     pub fn plan<'e>(
@@ -61,11 +75,27 @@ impl Rules {
         let mut index = IndexUpdates::default();
         let mut after = snapshot.clone();
         let mut written: BTreeMap<EntityKey, &'static EntityDef> = BTreeMap::new();
+        let mut active_users = std::collections::BTreeSet::new();
+        let mut entities = Vec::new();
         let mut records = Vec::new();
 
         for event in events {
             records.push(EventRecord::of(event));
             self.add_fact_cells(event, tz, &mut cells);
+            for sighting in self.distincts.iter().flat_map(|def| def.sightings(event, tz)) {
+                if after.get(&sighting.marker).is_none() {
+                    let marker = sightings::marker();
+                    after.set(sighting.marker.clone(), marker.clone());
+                    entities.push(EntityWrite { key: sighting.marker, expected: None, record: marker });
+                    cells.add(&sighting.cell, sightings::COUNT, 1);
+                }
+            }
+            if let Some(key) = activity::key_of(event)
+                && let Some(record) = activity::apply(after.get(&key), event, tz)
+            {
+                after.set(key.clone(), record);
+                active_users.insert(key);
+            }
             let Some(def) = self.entity_for(event.type_name()) else {
                 self.add_fact_entries(event, &mut index);
                 continue;
@@ -83,8 +113,15 @@ impl Rules {
         }
 
         // Each written entity moves its gauge units and index entries once, from what was stored
-        // to what will be: whatever its events did in between nets out.
-        let mut entities = Vec::with_capacity(written.len());
+        // to what will be: whatever its events did in between nets out. So does each activity
+        // record, with what it counts.
+        for key in active_users {
+            let (before, Some(now)) = (snapshot.get(&key), after.get(&key)) else { continue };
+            for ((cell, name), delta) in activity::moved(before, now) {
+                cells.add(&cell, &name, delta);
+            }
+            entities.push(EntityWrite { key, expected: before.map(EntityRecord::token), record: now.clone() });
+        }
         for (key, def) in written {
             let (before, Some(now)) = (snapshot.get(&key), after.get(&key)) else { continue };
             self.move_entity(def, &key, before, now, tz, &mut cells, &mut index);
@@ -183,11 +220,19 @@ impl Rules {
                 .map(|gauge| match gauge.at {
                     super::gauges::GaugeAt::Now => 3,
                     super::gauges::GaugeAt::Day(_) => 4,
+                    super::gauges::GaugeAt::Hour(_) => 3,
                 })
                 .sum();
             1 + gauges
         });
-        1 + series + indexes + entity
+        let sightings: usize = self
+            .distincts
+            .iter()
+            .filter(|def| def.sources.contains(&event_type))
+            .map(|def| 2 * def.grains.len() + months(def.grains))
+            .sum();
+        let active = activity::ACTIVE_SOURCES.contains(&event_type) || event_type == activity::SIGNUP_SOURCE;
+        1 + series + indexes + entity + sightings + if active { activity::MOST_ITEMS } else { 0 }
     }
 
     /// The min/max fields `events` contribute: safe to apply again for events already stored.

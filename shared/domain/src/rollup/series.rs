@@ -38,6 +38,8 @@ pub enum Measure {
     Sum(Quantity),
     /// `min.<field>` and `max.<field>`: extremes.
     MinMax(Quantity),
+    /// `<field>.2xx` (`1xx` to `5xx`): events per class of an HTTP status code.
+    StatusClass(&'static str),
     /// `max.at`: the newest `occurred_at` seen, in Unix milliseconds (the view's watermark). Kept
     /// on the all-time bucket only: every newer event moves it, so on hours and days it would
     /// cost a write per batch per bucket for a number no view reads there. Never prefixed: the
@@ -51,6 +53,7 @@ impl Measure {
         match self {
             Measure::CountBy(CountBy { field, .. }) | Measure::Sum(Quantity { field, .. }) => Some(field),
             Measure::MinMax(Quantity { field, .. }) | Measure::Counted(field) => Some(field),
+            Measure::StatusClass(field) => Some(field),
             Measure::Count | Measure::Latest => None,
         }
     }
@@ -77,6 +80,10 @@ pub mod field {
     }
     pub fn state(value: &str) -> String {
         format!("state.{value}")
+    }
+    /// The class of an HTTP status (`5` for 5xx).
+    pub fn status_class(field: &str, class: u8) -> String {
+        format!("{field}.{class}xx")
     }
 
     /// `name` under a series' `prefix`, after the `min.`/`max.` that says how it merges
@@ -197,6 +204,12 @@ impl SeriesDef {
                     if let Some(number) = event.number(name) {
                         add(field::min(name), scaled(number, scale));
                         add(field::max(name), scaled(number, scale));
+                    }
+                }
+                Measure::StatusClass(name) => {
+                    // The catalog bounds statuses to 100..=599.
+                    if let Some(status) = event.number(name) {
+                        add(field::status_class(name, (status / 100.0) as u8), 1);
                     }
                 }
                 Measure::Latest => add(field::LATEST.to_owned(), CellValue::from(event.occurred_at.as_millisecond())),
@@ -347,9 +360,109 @@ pub mod calls {
     pub const BY_AGENT: SeriesDef = plain("agent_calls", "call.completed", &["agent_id"], DAYS, HANDLED);
 }
 
+/// Seed 002: AI agents' executions, per workspace, per agent and per user (who ran them), and per
+/// feature tag.
+pub mod executions {
+    use super::*;
+
+    pub const SUCCESS: CountBy = CountBy { field: "success", values: &["true", "false"] };
+    pub const DURATION: Quantity = Quantity { field: "duration_ms", scale: 1 };
+    pub const CREDITS: Quantity = Quantity { field: "credits", scale: MILLI };
+    pub const SATISFACTION: Quantity = Quantity { field: "satisfaction", scale: MILLI };
+    /// Under this prefix in an activity series.
+    pub const PREFIX: &str = "executions.";
+    const MEASURES: &[Measure] = &[
+        Measure::Count,
+        Measure::CountBy(SUCCESS),
+        Measure::Sum(DURATION),
+        Measure::Sum(CREDITS),
+        Measure::Sum(SATISFACTION),
+        Measure::Counted(SATISFACTION.field),
+        Measure::Latest,
+    ];
+    const HOURS_AND_DAYS: &[Grain] = &[Grain::Hour, Grain::Day, Grain::Total];
+
+    pub const WORKSPACE: SeriesDef = SeriesDef {
+        name: activity::WORKSPACE,
+        source: "agent.execution",
+        key: &[],
+        requires: &[],
+        grains: HOURS_AND_DAYS,
+        measures: MEASURES,
+        prefix: PREFIX,
+    };
+    pub const BY_AGENT: SeriesDef =
+        plain("agent_executions", "agent.execution", &["agent_id"], HOURS_AND_DAYS, MEASURES);
+    pub const BY_USER: SeriesDef = SeriesDef {
+        name: activity::USER,
+        source: "agent.execution",
+        key: &["user_id"],
+        requires: &[],
+        grains: DAYS,
+        measures: MEASURES,
+        prefix: PREFIX,
+    };
+    /// Executions tagged with a feature (`feature_executions|<feature>`); the features are listed
+    /// by `indexes::workspace_analytics::FEATURES`.
+    pub const BY_FEATURE: SeriesDef = plain("feature_executions", "agent.execution", &["feature"], DAYS, MEASURES);
+}
+
+/// Seed 002: users' sessions, per workspace and per user.
+pub mod sessions {
+    use super::*;
+
+    pub const KIND: CountBy = CountBy { field: "kind", values: &["login", "session"] };
+    pub const DURATION: Quantity = Quantity { field: "duration_s", scale: MILLI };
+    pub const PREFIX: &str = "sessions.";
+    const MEASURES: &[Measure] = &[
+        Measure::Count,
+        Measure::CountBy(KIND),
+        Measure::Sum(DURATION),
+        Measure::Counted(DURATION.field),
+        Measure::Latest,
+    ];
+
+    pub const WORKSPACE: SeriesDef = SeriesDef {
+        name: activity::WORKSPACE,
+        source: "user.session",
+        key: &[],
+        requires: &[],
+        grains: DAYS,
+        measures: MEASURES,
+        prefix: PREFIX,
+    };
+    pub const BY_USER: SeriesDef = SeriesDef { key: &["user_id"], name: activity::USER, ..WORKSPACE };
+}
+
+/// Seed 002: API requests (uptime, response time, error rate), per workspace, per user and per
+/// route (`endpoint_requests|<route>`, listed by `indexes::workspace_analytics::ENDPOINTS`).
+pub mod requests {
+    use super::*;
+
+    pub const STATUS: &str = "status";
+    pub const LATENCY: Quantity = Quantity { field: "latency_ms", scale: 1 };
+    pub const PREFIX: &str = "requests.";
+    const MEASURES: &[Measure] =
+        &[Measure::Count, Measure::StatusClass(STATUS), Measure::Sum(LATENCY), Measure::Latest];
+
+    pub const WORKSPACE: SeriesDef = SeriesDef {
+        name: activity::WORKSPACE,
+        source: "api.request",
+        key: &[],
+        requires: &[],
+        grains: &[Grain::Hour, Grain::Day, Grain::Total],
+        measures: MEASURES,
+        prefix: PREFIX,
+    };
+    pub const BY_USER: SeriesDef = SeriesDef { key: &["user_id"], name: activity::USER, grains: DAYS, ..WORKSPACE };
+    pub const BY_ROUTE: SeriesDef = plain("endpoint_requests", "api.request", &["route"], DAYS, MEASURES);
+}
+
 /// Series that several sources share, each under its own prefix, so that a dashboard reads a
-/// workspace's (or a user's) days with one range read: calls, and the dated gauges of
-/// `gauges` (users joined, customers added, callbacks due, payments).
+/// workspace's (or a user's) days with one range read: calls, executions, sessions, requests,
+/// and the dated gauges of `gauges` (users joined, customers added, callbacks due, payments,
+/// subscriptions begun and lapsed). Their shared `max.at` is the newest event of any of them: a
+/// user's last activity.
 pub mod activity {
     pub const WORKSPACE: &str = "workspace_activity";
     /// Keyed by the user whose calls, customers and callbacks they are.
@@ -371,6 +484,15 @@ pub const SERIES: &[SeriesDef] = &[
     calls::WORKSPACE_HANDLED,
     calls::BY_USER,
     calls::BY_AGENT,
+    executions::WORKSPACE,
+    executions::BY_AGENT,
+    executions::BY_USER,
+    executions::BY_FEATURE,
+    sessions::WORKSPACE,
+    sessions::BY_USER,
+    requests::WORKSPACE,
+    requests::BY_USER,
+    requests::BY_ROUTE,
 ];
 
 #[cfg(test)]
@@ -428,7 +550,7 @@ mod tests {
             for measure in series.measures {
                 let largest = match *measure {
                     Measure::Sum(q) | Measure::MinMax(q) => bound(schema, q.field) * q.scale as f64,
-                    Measure::Count | Measure::CountBy(_) | Measure::Counted(_) => 1.0,
+                    Measure::Count | Measure::CountBy(_) | Measure::Counted(_) | Measure::StatusClass(_) => 1.0,
                     // Unix milliseconds until the year 10000.
                     Measure::Latest => 253_402_300_800_000.0,
                 };

@@ -6,6 +6,7 @@ pub mod ads;
 pub mod call_centre;
 pub mod read;
 pub mod surveys;
+pub mod workspace_analytics;
 
 use std::collections::HashMap;
 

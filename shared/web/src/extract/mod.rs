@@ -1,10 +1,12 @@
 //! Typed inputs: extractors whose rejections are [`ApiError`]s in the envelope, each naming the
-//! field that was wrong. Ids ([`ids`]), date ranges in the three forms the seeds use ([`range`])
-//! and pagination ([`page`]) are shared by every route that takes them.
+//! field that was wrong. Ids ([`ids`]), date ranges in the three forms the seeds use ([`range`]),
+//! pagination ([`page`]) and seed 002's `workspace_id` ([`workspace`]) are shared by every route
+//! that takes them.
 
 pub mod ids;
 pub mod page;
 pub mod range;
+pub mod workspace;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -20,6 +22,7 @@ use crate::{ApiError, ErrorCode};
 pub use ids::{AgentId, CampaignId, DashboardId, ExportJobId, Id, IdKind, LeadId, UserId};
 pub use page::{Order, Page, Paginated, SortKeys};
 pub use range::{DateRangeBody, DatesQuery, PeriodQuery};
+pub use workspace::{OwnWorkspace, WorkspaceQuery};
 
 /// What every id in a path or body matches (`domain::events::is_valid_id`).
 pub const ID_PATTERN: &str = "^[A-Za-z0-9._:@-]{1,128}$";

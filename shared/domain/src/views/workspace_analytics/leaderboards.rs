@@ -1,0 +1,1 @@
+//! Seed 002: see the module's parent.
