@@ -150,22 +150,51 @@ pub fn record(days: &UserDays) -> EntityRecord {
     EntityRecord { version: Version { at, event_id: hex::encode(&digest[..16]) }, first_seen: at, state: None, data }
 }
 
-/// Everything a record counts: each (cell, field) it adds one to.
+/// Everything a record counts: each (cell, field) it adds one to. The definition; [`moved`]
+/// computes the same difference without going through every day.
 pub fn counted(days: &UserDays) -> BTreeSet<(CellKey, String)> {
-    let mut counts = BTreeSet::new();
-    let users = || field::USERS.to_owned();
+    let mut counts = cohort_counts(days);
     for day in &days.days {
-        counts.insert((CellKey::new(DAILY, Bucket::Day(*day)), users()));
-        counts.insert((CellKey::new(SERIES, Bucket::week_of(*day)), users()));
-        counts.insert((CellKey::new(SERIES, Bucket::month_of(*day)), users()));
+        counts.extend(active_cells(*day).map(|cell| (cell, field::USERS.to_owned())));
     }
+    counts
+}
+
+/// The active-users cells a day counts in: its own, its ISO week's and its month's.
+fn active_cells(day: Date) -> impl Iterator<Item = CellKey> {
+    [
+        CellKey::new(DAILY, Bucket::Day(day)),
+        CellKey::new(SERIES, Bucket::week_of(day)),
+        CellKey::new(SERIES, Bucket::month_of(day)),
+    ]
+    .into_iter()
+}
+
+/// Whether any of `days` falls in the active-users cell `cell`.
+fn active_in(days: &BTreeSet<Date>, cell: &CellKey) -> bool {
+    let (first, last) = match cell.bucket {
+        Bucket::Day(day) => (day, day),
+        Bucket::Week(monday) => (monday, add_days(monday, 6)),
+        ref month => match month.month_days() {
+            Some(bounds) => bounds,
+            None => return false,
+        },
+    };
+    days.range(first..=last).next().is_some()
+}
+
+/// What a record counts in its signup cohorts: a few dozen items at most, from the days within
+/// the cohort windows.
+fn cohort_counts(days: &UserDays) -> BTreeSet<(CellKey, String)> {
+    let mut counts = BTreeSet::new();
     let Some(signup) = days.signup else { return counts };
     let daily = CellKey::new(COHORTS_DAILY, Bucket::Day(signup));
     let weekly = CellKey::new(COHORTS_WEEKLY, Bucket::week_of(signup));
-    counts.insert((daily.clone(), users()));
-    counts.insert((weekly.clone(), users()));
+    counts.insert((daily.clone(), field::USERS.to_owned()));
+    counts.insert((weekly.clone(), field::USERS.to_owned()));
     let Bucket::Week(signup_week) = Bucket::week_of(signup) else { unreachable!("week_of gives a week") };
-    for day in days.days.range(signup..) {
+    let last_counted = add_days(signup_week, 7 * (COHORT_WEEKS + 1) - 1).max(add_days(signup, COHORT_DAYS));
+    for day in days.days.range(signup..=last_counted) {
         let after = days_between(signup, *day);
         if after <= COHORT_DAYS {
             counts.insert((daily.clone(), field::retained(after)));
@@ -183,15 +212,25 @@ pub fn counted(days: &UserDays) -> BTreeSet<(CellKey, String)> {
 }
 
 /// What changing a record from `before` to `now` adds to each cell field: the new counts minus
-/// the old.
+/// the old ([`counted`]), from the days that changed (an event adds one) and the cohorts.
 pub fn moved(before: Option<&EntityRecord>, now: &EntityRecord) -> BTreeMap<(CellKey, String), CellValue> {
-    let old = before.map(|record| counted(&UserDays::of(record))).unwrap_or_default();
-    let new = counted(&UserDays::of(now));
+    let old = before.map(UserDays::of).unwrap_or_default();
+    let new = UserDays::of(now);
     let mut deltas = BTreeMap::new();
-    for item in new.difference(&old) {
+    let changed: BTreeSet<CellKey> =
+        old.days.symmetric_difference(&new.days).flat_map(|day| active_cells(*day)).collect();
+    for cell in changed {
+        match (active_in(&old.days, &cell), active_in(&new.days, &cell)) {
+            (false, true) => deltas.insert((cell, field::USERS.to_owned()), 1),
+            (true, false) => deltas.insert((cell, field::USERS.to_owned()), -1),
+            _ => None,
+        };
+    }
+    let (old_cohorts, new_cohorts) = (cohort_counts(&old), cohort_counts(&new));
+    for item in new_cohorts.difference(&old_cohorts) {
         deltas.insert(item.clone(), 1);
     }
-    for item in old.difference(&new) {
+    for item in old_cohorts.difference(&new_cohorts) {
         deltas.insert(item.clone(), -1);
     }
     deltas
@@ -298,6 +337,53 @@ mod tests {
         assert_eq!(deltas.get(&(cohort, field::retained(1))), Some(&1));
         assert!(deltas.keys().all(|(cell, _)| cell.series.starts_with("cohorts")), "active days did not move");
         assert_eq!(apply(Some(&second), &session("b", "2025-01-12T23:00:00Z"), &TimeZone::UTC), None);
+    }
+
+    #[test]
+    fn moved_is_the_difference_of_what_the_records_count() {
+        let mut record: Option<EntityRecord> = None;
+        // Sessions over 14 weeks in a scrambled order, and a signup that arrives late and moves
+        // earlier.
+        let mut events: Vec<ValidEvent> = (0..98)
+            .map(|i| (i * 37) % 98)
+            .map(|day| {
+                session(
+                    &format!("d{day}"),
+                    &(jiff::civil::date(2024, 11, 20).at(12, 0, 0, 0).to_zoned(TimeZone::UTC).expect("day")
+                        + jiff::Span::new().days(day))
+                    .timestamp()
+                    .to_string(),
+                )
+            })
+            .collect();
+        events.insert(
+            40,
+            event(
+                "s1",
+                "user.upserted",
+                "2025-01-01T00:00:00Z",
+                json!({"user_id": "u1", "signed_up_at": "2024-12-20T08:00:00Z"}),
+            ),
+        );
+        events.insert(
+            70,
+            event(
+                "s2",
+                "user.upserted",
+                "2025-01-02T00:00:00Z",
+                json!({"user_id": "u1", "signed_up_at": "2024-12-03T08:00:00Z"}),
+            ),
+        );
+        for event in &events {
+            let Some(now) = apply(record.as_ref(), event, &TimeZone::UTC) else { continue };
+            let old = record.as_ref().map(|r| counted(&UserDays::of(r))).unwrap_or_default();
+            let new = counted(&UserDays::of(&now));
+            let mut expected = BTreeMap::new();
+            expected.extend(new.difference(&old).map(|item| (item.clone(), 1)));
+            expected.extend(old.difference(&new).map(|item| (item.clone(), -1)));
+            assert_eq!(moved(record.as_ref(), &now), expected, "after {}", event.id);
+            record = Some(now);
+        }
     }
 
     #[test]
