@@ -234,6 +234,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("credits", CREDITS),
             Field::opt("error_code", Kind::Text(100)),
             Field::opt("satisfaction", SATISFACTION),
+            Field::opt("feature", Kind::Token),
         ],
     },
     EventSchema {
@@ -242,6 +243,7 @@ pub const CATALOG: &[EventSchema] = &[
             Field::opt("route", NAME),
             Field::req("status", Kind::Integer { min: 100, max: 599 }),
             Field::req("latency_ms", DURATION_MS),
+            Field::opt("user_id", Kind::Id),
         ],
     },
     EventSchema {
