@@ -83,7 +83,9 @@ fn workspace_settings(id: &str, name: &str, tz: &str, at: Timestamp) -> Events {
 /// Ingests `events` into `ws` unless both its first and last events are stored already (ids are
 /// stable, so a part cut short is completed on the next start: what it stored is skipped).
 async fn seed_part(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
-    let ends: Vec<String> = events.ids().take(1).chain(events.ids().last()).map(str::to_owned).collect();
+    let mut ends: Vec<String> = events.ids().take(1).chain(events.ids().last()).map(str::to_owned).collect();
+    // A part of one event (a workspace's settings) has it at both ends; it is found once.
+    ends.dedup();
     if !ends.is_empty() && ports.store.find_events(ws, &ends).await?.len() == ends.len() {
         return Ok(0);
     }
