@@ -145,7 +145,7 @@ fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
         mint_hs256(secret, &dev_token::claims(auth, ws, user, role, now))
             .unwrap_or_else(|error| format!("<could not sign: {error}>"))
     };
-    // Each role's token names the user `u_{role}`, whom the demo data knows.
+    // A role's token names the user `u_{role}`, as /dev/token's do.
     let section = |ws: &str, about: &str, roles: &[Role]| {
         println!("\nTokens for workspace {ws} ({about}):");
         for role in roles {
