@@ -1,6 +1,6 @@
 //! `POST /dev/token` with `{"role": "viewer"}` (and optionally `"workspace"`, `ws_demo` by
 //! default): a token for the dashboard page at `/`, so that a developer running the local runtime
-//! pastes none. The route exists only while the runtime verifies tokens with its built-in
+//! pastes none. An admin's token of `ws_agents` or `ws_agents_labs` lists both (`workspaces`). The route exists only while the runtime verifies tokens with its built-in
 //! development secret and listens on a loopback address; otherwise the path is a 404 like any
 //! unknown one. It hands out nothing a caller could not sign itself: that secret is public (it is
 //! right here). The Lambdas never have the route: it lives in this crate only.
@@ -18,7 +18,7 @@ use web::auth::{TokenClaims, mint_hs256};
 use web::extract::ApiJson;
 use web::{ApiError, AuthConfig, Role};
 
-use crate::demo::DEMO_WORKSPACE;
+use crate::demo::{DEMO_WORKSPACE, agents};
 
 /// The HS256 secret the local runtime uses when `JWT_SECRET` is unset.
 pub const DEVELOPMENT_SECRET: &str = "local-development-secret-do-not-use-in-production";
@@ -27,13 +27,14 @@ pub const DEVELOPMENT_SECRET: &str = "local-development-secret-do-not-use-in-pro
 pub const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 7);
 
 /// The claims of a development token of `user` in `workspace`: what the start banner prints and
-/// what the route mints.
+/// what the route mints. An admin's lists the demo workspaces administered with `workspace`
+/// (`workspaces`), which it may compare.
 pub fn claims(auth: &AuthConfig, workspace: &str, user: &str, role: Role, now: Timestamp) -> TokenClaims {
     TokenClaims {
         sub: user.to_owned(),
         ws: workspace.to_owned(),
         role: role.as_str().to_owned(),
-        workspaces: Vec::new(),
+        workspaces: if role == Role::Admin { agents::administered_with(workspace) } else { Vec::new() },
         iss: auth.issuer.clone(),
         aud: auth.audience.clone(),
         iat: now.as_second(),
@@ -173,6 +174,32 @@ mod tests {
             caller.map(|caller| (caller.workspace.as_str().to_owned(), caller.role)).ok(),
             Some(("ws_other".to_owned(), Role::Manager))
         );
+    }
+
+    #[tokio::test]
+    async fn an_admin_of_an_agents_workspace_may_compare_both_and_no_other_token_names_more_workspaces() {
+        let auth = auth_with(DEVELOPMENT_SECRET);
+        let authenticator = Authenticator::new(auth.clone()).expect("authenticator");
+        let compared = |body: Value| {
+            let (auth, authenticator) = (&auth, &authenticator);
+            async move {
+                let (status, answer) = post_token(auth, LOOPBACK, body).await;
+                assert_eq!(status, StatusCode::OK, "{answer}");
+                let caller = authenticator.authenticate(answer["token"].as_str().expect("token")).expect("accepted");
+                caller.workspaces.iter().map(|ws| ws.as_str().to_owned()).collect::<Vec<_>>()
+            }
+        };
+        let both = vec!["ws_agents".to_owned(), "ws_agents_labs".to_owned()];
+        assert_eq!(compared(json!({"role": "admin", "workspace": "ws_agents"})).await, both);
+        assert_eq!(compared(json!({"role": "admin", "workspace": "ws_agents_labs"})).await, both);
+        for body in [
+            json!({"role": "manager", "workspace": "ws_agents"}),
+            json!({"role": "viewer", "workspace": "ws_agents_labs"}),
+            json!({"role": "admin"}),
+            json!({"role": "admin", "workspace": "ws_callcentre"}),
+        ] {
+            assert_eq!(compared(body.clone()).await, Vec::<String>::new(), "{body}");
+        }
     }
 
     fn decode_claims(payload: &str) -> Value {

@@ -145,16 +145,28 @@ fn print_banner(config: &HostConfig, address: SocketAddr, with_demo: bool) {
         mint_hs256(secret, &dev_token::claims(auth, ws, user, role, now))
             .unwrap_or_else(|error| format!("<could not sign: {error}>"))
     };
-    println!("\nTokens for workspace {DEMO_WORKSPACE} (HS256, valid 7 days):");
-    for role in Role::ALL {
-        println!("  {:<8} {}", role.as_str(), token(DEMO_WORKSPACE, &format!("u_{}", role.as_str()), role));
-    }
+    // A role's token names the user `u_{role}`, as /dev/token's do.
+    let section = |ws: &str, about: &str, roles: &[Role]| {
+        println!("\nTokens for workspace {ws} ({about}):");
+        for role in roles {
+            println!("  {:<8} {}", role.as_str(), token(ws, &format!("u_{}", role.as_str()), *role));
+        }
+    };
+    section(DEMO_WORKSPACE, "HS256, valid 7 days", &Role::ALL);
     println!("  viewer of {OTHER_WORKSPACE}: {}", token(OTHER_WORKSPACE, "u_other", Role::Viewer));
     let calls = demo::call_centre::WORKSPACE;
-    println!("\nTokens for workspace {calls} (seed 001's call centre; GET /api/dashboard/comprehensive/):");
-    for role in [Role::Admin, Role::Manager, Role::User, Role::Agent] {
-        println!("  {:<8} {}", role.as_str(), token(calls, &format!("u_{}", role.as_str()), role));
-    }
+    section(
+        calls,
+        "seed 001's call centre; GET /api/dashboard/comprehensive/",
+        &[Role::Admin, Role::Manager, Role::User, Role::Agent],
+    );
+    let (agents, labs) = (demo::agents::WORKSPACE, demo::agents::LABS_WORKSPACE);
+    section(
+        agents,
+        &format!("seed 002's AI-agent workspace; its admin also administers {labs}, to compare them"),
+        &[Role::Admin, Role::Manager, Role::Viewer, Role::User],
+    );
+    section(labs, "seed 002's second workspace", &[Role::Admin, Role::Viewer]);
     let viewer = token(DEMO_WORKSPACE, "u_viewer", Role::Viewer);
     let service = token(DEMO_WORKSPACE, "u_service", Role::Service);
     let campaign = if with_demo { EXAMPLE_CAMPAIGN } else { "<campaign_id>" };

@@ -4,6 +4,7 @@
 //! folder seeded by an older build gains the parts it lacks on its next start.
 
 pub mod ads;
+pub mod agents;
 pub mod call_centre;
 pub mod surveys;
 
@@ -12,6 +13,7 @@ use domain::events::{EventLimits, validate_event};
 use domain::ingest::apply_events;
 use domain::ports::StoreError;
 use domain::rollup::Rules;
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -34,6 +36,11 @@ pub struct Events {
 impl Events {
     pub fn push(&mut self, id: String, kind: &str, at: Timestamp, data: Value) {
         self.list.push((at, json!({"id": id, "type": kind, "occurred_at": at.to_string(), "data": data})));
+    }
+
+    /// How many events of type `kind` there are.
+    pub fn count(&self, kind: &str) -> usize {
+        self.list.iter().filter(|(_, event)| event["type"] == kind).count()
     }
 
     fn ids(&self) -> impl Iterator<Item = &str> {
@@ -67,23 +74,45 @@ pub async fn ingest(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timest
     Ok(valid.len())
 }
 
+/// What a workspace pays for: its plan, its seats and, where it buys them, its credits.
+#[derive(Debug, Clone)]
+struct Plan {
+    name: &'static str,
+    seats: u64,
+    seats_used: u64,
+    credits: Option<Credits>,
+}
+
+/// A workspace's credits per period and the day they next reset.
+#[derive(Debug, Clone)]
+struct Credits {
+    total: f64,
+    reset_on: Date,
+}
+
+/// The plan of the demo's first workspaces, which sell no credits.
+const GROWTH: Plan = Plan { name: "growth", seats: 25, seats_used: 12, credits: None };
+
 /// A workspace's settings, its time zone above all: they go first, so that every later event is
 /// bucketed in that zone.
-fn workspace_settings(id: &str, name: &str, tz: &str, at: Timestamp) -> Events {
+fn workspace_settings(id: &str, name: &str, tz: &str, plan: &Plan, at: Timestamp) -> Events {
+    let mut data =
+        json!({"name": name, "timezone": tz, "plan": plan.name, "seats": plan.seats, "seats_used": plan.seats_used});
+    if let Some(credits) = &plan.credits {
+        data["credits_total"] = json!(credits.total);
+        data["credits_reset_date"] = json!(credits.reset_on.to_string());
+    }
     let mut events = Events::default();
-    events.push(
-        format!("{id}-settings"),
-        "workspace.upserted",
-        at,
-        json!({"name": name, "timezone": tz, "plan": "growth", "seats": 25, "seats_used": 12}),
-    );
+    events.push(format!("{id}-settings"), "workspace.upserted", at, data);
     events
 }
 
 /// Ingests `events` into `ws` unless both its first and last events are stored already (ids are
 /// stable, so a part cut short is completed on the next start: what it stored is skipped).
 async fn seed_part(ports: &Ports, ws: &WorkspaceId, events: Events, now: Timestamp) -> Result<usize, StoreError> {
-    let ends: Vec<String> = events.ids().take(1).chain(events.ids().last()).map(str::to_owned).collect();
+    let mut ends: Vec<String> = events.ids().take(1).chain(events.ids().last()).map(str::to_owned).collect();
+    // A part of one event (a workspace's settings) has it at both ends; it is found once.
+    ends.dedup();
     if !ends.is_empty() && ports.store.find_events(ws, &ends).await?.len() == ends.len() {
         return Ok(0);
     }
@@ -99,11 +128,11 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
     let settings_at = now - SignedDuration::from_hours(24 * 40);
 
     let mut count = 0;
-    count += seed_part(ports, &other, workspace_settings("other", "Other Corp", "America/New_York", settings_at), now)
-        .await?;
+    let other_settings = workspace_settings("other", "Other Corp", "America/New_York", &GROWTH, settings_at);
+    count += seed_part(ports, &other, other_settings, now).await?;
     count += seed_part(ports, &other, surveys::other_workspace_events(now, &mut rng), now).await?;
-    count +=
-        seed_part(ports, &demo, workspace_settings("demo", "Acme Research", DEMO_TIME_ZONE, settings_at), now).await?;
+    let demo_settings = workspace_settings("demo", "Acme Research", DEMO_TIME_ZONE, &GROWTH, settings_at);
+    count += seed_part(ports, &demo, demo_settings, now).await?;
     let (survey_events, open) = surveys::events(now, &mut rng);
     let surveys_seeded = seed_part(ports, &demo, survey_events, now).await?;
     count += surveys_seeded;
@@ -115,9 +144,11 @@ pub async fn seed(ports: &Ports) -> Result<SeedReport, StoreError> {
         "callcentre",
         "Acme Call Centre",
         call_centre::TIME_ZONE,
+        &GROWTH,
         now - SignedDuration::from_hours(24 * 130),
     );
     count += seed_part(ports, &calls, settings, now).await?;
     count += seed_part(ports, &calls, call_centre::events(now), now).await?;
+    count += agents::seed(ports, now).await?;
     Ok(SeedReport { events: count, already_seeded: count == 0, open_contacts })
 }

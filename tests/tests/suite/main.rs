@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module shares `tests::app::spawn_app`.
 
 mod ads;
+mod agents_demo;
 mod api;
 mod auth;
 mod authorization;
