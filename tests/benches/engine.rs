@@ -310,7 +310,8 @@ impl AdsResults {
             "\n## Campaign metrics (seed 000), uncached\n\n{} `ad.delivery` events of one campaign over 60 days (5 creatives, \
              4 audiences), ingested at {rate:.0} events/s. The view (three store reads: entities, the all-time cell, the \
              range's days) over the last 30 local days, against the same GROUP BY in DuckDB over the raw events loaded into \
-             an in-memory table (timed from Python: each run is one execute and fetch). Both answers are checked to agree.\n\n",
+             a typed table of a database file, in arrival order (timed from Python: each run is one execute and fetch). \
+             Both answers are checked to agree.\n\n",
             self.events
         );
         match &self.duckdb {

@@ -609,7 +609,7 @@ impl ComprehensiveResults {
              ({} users, most of them subscribed and paying monthly, {AGENTS} agents, {} customers, {} callbacks, {} \
              `call.completed` over {CALL_DAYS} days), ingested at {rate:.0} events/s. The admin page (`admin_page`, \
              eight store reads issued at once) against DuckDB computing the same numbers from the raw events loaded \
-             into in-memory tables: one run executes and fetches a set of {} queries (timed from Python). \
+             into typed tables of a database file, in arrival order: one run executes and fetches a set of {} queries (timed from Python). \
              Fields the baseline covers, each checked to agree with the page:\n\n",
             self.events,
             self.users,
