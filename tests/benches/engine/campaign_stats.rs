@@ -88,8 +88,9 @@ enum Generated {
 }
 
 /// A campaign's events, made one hour at a time: `contacts` contacts loaded as pending in the
-/// first hour, then `calls` calls spread over the following hours, each contact ending in the
-/// state its last call left it in (an event one second after that call).
+/// first hour, then `calls` calls spread evenly over the following hours (at random seconds, to
+/// random contacts), each contact ending in the state its last call left it in (an event one
+/// second after that call).
 struct Generator {
     contacts: usize,
     calls: usize,
@@ -103,9 +104,8 @@ impl Generator {
         Generator { contacts: scenario.contacts, calls: scenario.calls, seed, start }
     }
 
-    /// The calls of hour `hour` (1..=CALL_HOURS), as (second, call, contact, outcome, duration
-    /// in tenths of seconds); the calls are numbered on from `first`. Deterministic given `rng`'s
-    /// state, so that a second pass draws the same calls.
+    /// The calls of hour `hour` (1..=CALL_HOURS) with their seconds, numbered on from `first`.
+    /// Deterministic given `rng`'s state, so that a second pass draws the same calls.
     fn hour_calls(&self, rng: &mut StdRng, hour: i64, first: u32) -> Vec<(i64, Generated)> {
         let hours = CALL_HOURS as usize;
         let count = self.calls * hour as usize / hours - self.calls * (hour as usize - 1) / hours;
@@ -173,7 +173,6 @@ impl Generator {
                 })
                 .collect();
             events.extend(finals);
-            // Stable: a call and the final state it causes keep their order at equal seconds.
             events.sort_by_key(|(at, _)| *at);
             events
         }))
