@@ -19,7 +19,10 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 
-use super::{BATCH, Latency, ZONE, decimal_micros, ingest_body, latency, ms, run_duckdb};
+use super::{
+    BATCH, Latency, ZONE, create_workspace, decimal_micros, duckdb_latency, duckdb_version, ingest_body, latency,
+    latest, ms, run_duckdb, scaled,
+};
 
 const WS: &str = "ws-callcentre";
 /// The admin whose page is read.
@@ -74,8 +77,6 @@ struct Size {
 
 impl Size {
     fn from_env() -> Size {
-        let scale: f64 = std::env::var("BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
-        let scaled = |n: usize| ((n as f64 * scale).round() as usize).max(10);
         Size {
             users: scaled(USERS),
             customers: scaled(CUSTOMERS),
@@ -375,13 +376,6 @@ fn sql_list(names: &[&str]) -> String {
     names.iter().map(|name| format!("'{name}'")).collect::<Vec<_>>().join(", ")
 }
 
-/// The newest record of each entity of a table, as the view's entities keep it.
-fn latest(table: &str, id: &str) -> String {
-    format!(
-        "SELECT * FROM {table} QUALIFY row_number() OVER (PARTITION BY {id} ORDER BY occurred_at DESC, event_id DESC) = 1"
-    )
-}
-
 /// The tables and the query set of the admin page's baseline (see `duckdb_baseline.py`).
 fn duckdb_spec(sqlite: &Path, bounds: &Bounds) -> Value {
     let table = |name: &str, kind: &str, columns: Value| json!({"name": name, "ws": WS, "type": kind, "event_id": true, "columns": columns});
@@ -615,7 +609,7 @@ impl ComprehensiveResults {
              ({} users, most of them subscribed and paying monthly, {AGENTS} agents, {} customers, {} callbacks, {} \
              `call.completed` over {CALL_DAYS} days), ingested at {rate:.0} events/s. The admin page (`admin_page`, \
              eight store reads issued at once) against DuckDB computing the same numbers from the raw events loaded \
-             into in-memory tables: one run executes and fetches a set of {} queries (timed from Python). \
+             into typed tables of a database file, in arrival order: one run executes and fetches a set of {} queries (timed from Python). \
              Fields the baseline covers, each checked to agree with the page:\n\n",
             self.events,
             self.users,
@@ -709,11 +703,7 @@ fn query_count() -> usize {
 
 pub async fn scenario(store: &SqliteStore, path: &Path) -> ComprehensiveResults {
     let ws = WorkspaceId::parse(WS).expect("id");
-    let settings =
-        json!({"events": [{"id": "settings", "type": "workspace.upserted", "occurred_at": "2024-11-01T00:00:00Z",
-                                      "data": {"name": "Bench call centre", "timezone": ZONE}}]})
-        .to_string();
-    ingest_body(store, &ws, &settings).await;
+    create_workspace(store, &ws, "Bench call centre").await;
     let size = Size::from_env();
     let mut rng = StdRng::seed_from_u64(1);
     let events = workspace_events(&size, &mut rng);
@@ -741,10 +731,7 @@ pub async fn scenario(store: &SqliteStore, path: &Path) -> ComprehensiveResults 
     let duckdb = run_duckdb(&duckdb_spec(path, &Bounds::of(now))).map(|report| {
         let set = &report["sets"]["admin_page"];
         check_agreement(&page, &set["rows"]);
-        let duration = |key: &str| Duration::from_secs_f64(set[key].as_f64().expect("ms") / 1000.0);
-        let runs = set["runs"].as_u64().expect("runs") as usize;
-        let version = report["duckdb_version"].as_str().unwrap_or("?").to_owned();
-        (Latency { p50: duration("p50_ms"), p99: duration("p99_ms"), runs }, version, report["tables"].clone())
+        (duckdb_latency(set), duckdb_version(&report), report["tables"].clone())
     });
     if let Err(why) = &duckdb {
         eprintln!("DuckDB baseline not run: {why}");
