@@ -13,4 +13,5 @@ mod hostile;
 mod openapi;
 mod payloads;
 mod template;
+mod users;
 mod views;
