@@ -55,10 +55,10 @@ impl From<&Ports> for UsersState {
 const ACTIVITY_DOC: &str = "The workspace's users (those with a `user.upserted`: the 1,000 newest by signup, or only \
      the ones `user_ids` names, comma-separated, at most 100; an id without a `user.upserted` is left out) over \
      `start`..`end` (local dates of the workspace's zone, inclusive, at most 400 days; default the 30 days ending \
-     today). Per user, in the range: `total_sessions` (`user.session` events, `login` and `session` kinds), \
-     `total_executions` (`agent.execution` events) and `credits_consumed` (their credits, in credit units); of all \
-     time: `last_active`, the user's newest session, execution or API request (`null` if none), and \
-     `favorite_agents`, the three agents the user ran most (ties by agent id). `activity_type` keeps only the users \
+     today). Per user: `email`, from their latest `user.upserted`; in the range, `total_sessions` (`user.session` \
+     events, `login` and `session` kinds), `total_executions` (`agent.execution` events) and `credits_consumed` \
+     (their credits, in credit units); of all time, `last_active`, the user's newest session, execution or API \
+     request (`null` if none), and `favorite_agents`, the three agents the user ran most (ties by agent id). `activity_type` keeps only the users \
      with at least one `login` session (`login`), execution (`execution`) or API request (`api_call`) in the range. \
      Sorted by `sort_by` (default total_executions) in `order` (default desc), ties by user_id ascending; a user \
      never active is older than any instant. `users` is the page asked for (`page`, `per_page` 1 to 100, default \
@@ -76,13 +76,14 @@ const ENGAGEMENT_DOC: &str = "Signup cohorts whose signup day (`cohort=daily`) o
      session, an agent execution or an API request naming them. `cohort_analysis.cohorts` lists the cohorts with \
      users, oldest first: `cohort_date` (the signup day, or the Monday of the signup week), `users`, and \
      `retention[k]`, the percent of the cohort active on day k after the signup day (day 0 is the signup day) or in \
-     week k after the signup week (week 0 is the signup week; activity before the signup day counts in no period), for k from 0 to the current day or week, at most 30 \
-     days or 12 weeks: the array's length shows the cohort's age. Classic N-day retention: `engagement_metrics` is \
-     over the range's daily cohorts, whatever `cohort` says: `activation_rate` = users who ran an agent on days 0 to \
-     6 after signing up / users × 100; `retention_day_N` (N = 1, 7, 30) = users active on day N after signing up / \
-     users × 100, over the cohorts that signed up at least N days before today (a younger cohort has no day N yet; \
-     day N may be today). Percentages have 1 decimal; a rate with no users to divide by is `null`. \
-     `meta.watermark` is `null`: cohorts hold no instant. Cached 60 s per workspace and variant.";
+     week k after the signup week (week 0 is the signup week; activity before the signup day counts in no period), \
+     for k from 0 to the current day or week, at most 30 days or 12 weeks: the array's length shows the cohort's \
+     age. Classic N-day retention: `engagement_metrics` is over the range's daily cohorts, whatever `cohort` says: \
+     `activation_rate` = users who ran an agent on days 0 to 6 after signing up / users × 100; `retention_day_N` \
+     (N = 1, 7, 30) = users active on day N after signing up / users × 100, over the cohorts that signed up at \
+     least N days before today (a younger cohort has no day N yet; day N may be today). Percentages have 1 \
+     decimal; a rate with no users to divide by is `null`. `meta.watermark` is `null`: cohorts hold no instant. \
+     Cached 60 s per workspace and variant.";
 
 /// The routes this function serves (`infra/template.yaml` must route exactly these to it).
 pub fn route_table() -> Vec<Route<UsersState>> {

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use domain::WorkspaceId;
 use domain::events::{EventLimits, ValidEvent, validate_event};
@@ -14,8 +15,6 @@ use domain::ports::RollupStore;
 use domain::rollup::Rules;
 use domain::time::RequestedRange;
 use domain::views::workspace_analytics::users::{ActivityQuery, CohortPeriod, UserSort, engagement, ranked_activity};
-use std::time::Duration;
-
 use embedded::{Db, SqliteCache, SqliteStore};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

@@ -11,8 +11,8 @@
 //!   upsert without one counts its own instant). Cohort `d` holds the users who signed up on day
 //!   `d` (daily) or in the ISO week starting Monday `d` (weekly); its `retained.k` are those
 //!   active on day `k` after the signup day (day 0 is the signup day), or in week `k` after the
-//!   signup week (activity before the signup day counts in none); `activated` those who ran an agent
-//!   on days 0 to 6 (`rollup::activity`).
+//!   signup week (activity before the signup day counts in none); `activated` those who ran an
+//!   agent on days 0 to 6 (`rollup::activity`).
 //! - DAU, WAU and MAU are exact distinct counts of active users: of the range end's local day,
 //!   of the ISO week (Monday to Sunday) holding it, and of its calendar month.
 
@@ -51,6 +51,7 @@ const CONCURRENT_READS: usize = 8;
 /// Which activity a user must have had in the range to be listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = UserActivityType))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityType {
     /// A `user.session` of kind `login`.
