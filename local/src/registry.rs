@@ -37,6 +37,11 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(comprehensive::route_table()),
         router: Some(|ports| comprehensive::router(ports.into())),
     },
+    Function {
+        name: "users",
+        routes: || web::specs(users::route_table()),
+        router: Some(|ports| users::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

@@ -9,6 +9,8 @@ pub mod call_centre;
 pub mod contracts;
 pub mod counting;
 pub mod exactly_once;
+pub mod overlap;
 pub mod reference;
 pub mod scenario;
 pub mod tokens;
+pub mod users_scenario;

@@ -8,3 +8,4 @@ mod comprehensive;
 mod contracts;
 mod exactly_once;
 mod support;
+mod users;

@@ -14,4 +14,5 @@ mod hostile;
 mod openapi;
 mod payloads;
 mod template;
+mod users;
 mod views;

@@ -11,9 +11,9 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::sqs::SqsEvent;
 use axum::Router;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tests::app::spawn_app;
-use tests::builders::{Ad, ad_campaign};
+use tests::builders::{Ad, ad_campaign, event};
 use tests::tokens::token;
 use tower::ServiceExt;
 
@@ -106,6 +106,43 @@ async fn seed_000_payloads_reach_the_campaigns_lambda_router() {
     let (status, body) = serve(campaigns(), "http/post-campaign-alerts.json", "viewer").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["alerts"]["evidence"]["client_view"]["roas"], 2.5, "the client's view, echoed");
+}
+
+#[tokio::test]
+async fn seed_002_users_payloads_reach_the_users_lambda_router() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let user = json!({"user_id": "u_sample", "email": "sample@agents.test", "signed_up_at": "2025-03-02T09:00:00Z"});
+    let run = json!({"agent_id": "a1", "user_id": "u_sample", "success": true, "duration_ms": 900, "credits": 2});
+    app.ingest_ok(
+        WS,
+        vec![
+            event("sample-user", "user.upserted", "2025-03-02T09:00:00Z", user),
+            event(
+                "sample-login",
+                "user.session",
+                "2025-03-03T09:00:00Z",
+                json!({"user_id": "u_sample", "kind": "login"}),
+            ),
+            event("sample-run", "agent.execution", "2025-03-03T10:00:00Z", run),
+        ],
+    )
+    .await;
+    let users = || router("users", &app.ports);
+    let (status, body) = serve(users(), "http/get-users-activity.json", "admin").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["users"],
+        json!([{"user_id": "u_sample", "email": "sample@agents.test", "last_active": "2025-03-03T10:00:00Z",
+                "total_sessions": 1, "total_executions": 1, "credits_consumed": 2.0, "favorite_agents": ["a1"]}])
+    );
+    assert_eq!((body["data"]["per_page"].as_u64(), body["data"]["total"].as_u64()), (Some(10), Some(1)));
+    // The demo workspace has no zone here: UTC days. The cohort of the 2nd is 8 days old.
+    let (status, body) = serve(users(), "http/get-users-engagement.json", "manager").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cohort = &body["data"]["cohort_analysis"]["cohorts"][0];
+    assert_eq!((cohort["cohort_date"].as_str(), cohort["users"].as_i64()), (Some("2025-03-02"), Some(1)));
+    assert_eq!(cohort["retention"], json!([0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]));
+    assert_eq!(body["data"]["engagement_metrics"]["activation_rate"], 100.0);
 }
 
 #[tokio::test]
