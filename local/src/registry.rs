@@ -37,6 +37,16 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(comprehensive::route_table()),
         router: Some(|ports| comprehensive::router(ports.into())),
     },
+    Function {
+        name: "executive",
+        routes: || web::specs(executive::route_table()),
+        router: Some(|ports| executive::router(ports.into())),
+    },
+    Function {
+        name: "workspace",
+        routes: || web::specs(workspace::route_table()),
+        router: Some(|ports| workspace::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

@@ -9,6 +9,7 @@ pub mod call_centre;
 pub mod contracts;
 pub mod counting;
 pub mod exactly_once;
+pub mod executive_scenario;
 pub mod reference;
 pub mod scenario;
 pub mod tokens;

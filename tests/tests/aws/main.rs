@@ -7,4 +7,5 @@ mod api;
 mod comprehensive;
 mod contracts;
 mod exactly_once;
+mod executive;
 mod support;
