@@ -222,6 +222,7 @@ pub struct ExecutiveSummary {
 /// Local dates of the workspace's zone, inclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveSummaryPeriod))]
 pub struct SummaryPeriod {
     pub start: Date,
     pub end: Date,
@@ -233,6 +234,7 @@ pub struct SummaryPeriod {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveRevenueMetrics))]
 pub struct RevenueMetrics {
     /// Paid payments of the range, in currency units (to the cent).
     pub total_revenue: f64,
@@ -249,6 +251,7 @@ pub struct RevenueMetrics {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveUserMetrics))]
 pub struct UserMetrics {
     /// Users who joined on or before the range's last day.
     pub total_users: i64,
@@ -266,6 +269,7 @@ pub struct UserMetrics {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveUsageMetrics))]
 pub struct UsageMetrics {
     /// The workspace's `credits_total`; `null` when it never said.
     pub total_credits: Option<f64>,
@@ -277,6 +281,7 @@ pub struct UsageMetrics {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutivePerformanceMetrics))]
 pub struct PerformanceMetrics {
     /// The percentage of UTC minutes with API traffic in which no request failed with a 5xx, 4
     /// decimals; `null` without traffic.
@@ -510,6 +515,7 @@ pub fn point_label(bucket: Bucket) -> String {
 /// What a trend can follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveTrendMetric))]
 #[serde(rename_all = "lowercase")]
 pub enum TrendMetric {
     /// Paid payments' amounts, in currency units.
@@ -584,6 +590,7 @@ pub struct ExecutiveTrends {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ExecutiveMetricTrend))]
 pub struct MetricTrend {
     pub metric: TrendMetric,
     /// Every point of the range, oldest first; 0 where nothing happened.
@@ -607,8 +614,8 @@ pub struct TrendPoint {
 pub enum TrendsError {
     #[error(transparent)]
     View(#[from] ViewError),
-    /// A series would have more than [`MAX_POINTS`] points.
-    #[error("{points} points per series; at most {MAX_POINTS} are allowed (hourly: at most 41 days)")]
+    /// A series would have more than [`MAX_POINTS`] points: at least `points`.
+    #[error("at least {points} points per series, over the {MAX_POINTS} allowed (hourly: at most 41 days)")]
     TooManyPoints { points: i64 },
 }
 

@@ -77,6 +77,7 @@ pub struct WorkspaceDetails {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = WorkspaceCreditUsage))]
 pub struct CreditUsage {
     /// The workspace's `credits_total`; `null` when it never said.
     pub total_credits: Option<f64>,
@@ -92,6 +93,7 @@ pub struct CreditUsage {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = WorkspaceTodaysActivity))]
 pub struct TodaysActivity {
     /// Today, in the workspace's zone.
     pub date: Date,
@@ -106,6 +108,7 @@ pub struct TodaysActivity {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = WorkspaceTopAgent))]
 pub struct AgentExecutions {
     pub agent_id: String,
     pub name: Option<String>,
