@@ -53,14 +53,18 @@ pub const DEFAULT_DAYS: i64 = 30;
 /// The most points a trend's series may have.
 pub const MAX_POINTS: usize = 1_000;
 
-/// A requested range as the zones furthest behind (UTC−12) and ahead (UTC+14) of UTC resolve it.
-/// A range of local dates depends on the zone only through today (its default end), so in any
-/// zone it starts and ends between these two: a view reads the days they span at the same time as
-/// the workspace (whose zone it then applies), instead of after it.
+/// A requested range in any zone. A range of local dates depends on the zone only through today
+/// (its default end), and today's date in any zone lies between those of the zones furthest behind
+/// (UTC−12) and ahead (UTC+14) of UTC: so a view reads the days every zone's range lies within at
+/// the same time as it reads the workspace, then applies the workspace's own zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnyZone {
-    behind: DateRange,
-    ahead: DateRange,
+    /// From the earliest start to the latest end.
+    days: DateRange,
+    /// The earliest and latest end.
+    ends: (Date, Date),
+    /// The fewest days the range covers where it is valid.
+    fewest_days: i64,
 }
 
 fn furthest_behind() -> TimeZone {
@@ -72,30 +76,43 @@ fn furthest_ahead() -> TimeZone {
 }
 
 impl AnyZone {
-    /// `requested` in the two extreme zones; an error only when it is invalid in both, and so in
-    /// every zone.
+    /// `requested` in any zone; an error when it is invalid (reversed, too long) in both extreme
+    /// zones, and so in every zone (today moves by at most two days between them).
     pub fn of(requested: &RequestedRange, now: Timestamp, default_days: i64) -> Result<AnyZone, RangeError> {
-        let resolve = |tz: TimeZone| requested.resolve(&tz, now, default_days).map(|range| range.days);
-        match (resolve(furthest_behind()), resolve(furthest_ahead())) {
-            (Ok(behind), Ok(ahead)) => Ok(AnyZone { behind, ahead }),
-            (Ok(only), Err(_)) | (Err(_), Ok(only)) => Ok(AnyZone { behind: only, ahead: only }),
-            (Err(error), Err(_)) => Err(error),
+        let resolve = |tz: TimeZone| requested.resolve(&tz, now, default_days);
+        if let (Err(error), Err(_)) = (resolve(furthest_behind()), resolve(furthest_ahead())) {
+            return Err(error);
         }
+        let todays = todays(now);
+        let (ends, start, fewest_days) = match *requested {
+            RequestedRange::Dates { start, end } => {
+                let ends = (end.unwrap_or(todays.start), end.unwrap_or(todays.end));
+                let fewest = match start {
+                    Some(start) => day_count(DateRange { start, end: ends.0 }).max(1),
+                    None => default_days,
+                };
+                (ends, start.unwrap_or(add_days(ends.0, -(default_days - 1))), fewest)
+            }
+            RequestedRange::Last(period) => {
+                ((todays.start, todays.end), local_today(now - period.duration(), &furthest_behind()), 1)
+            }
+        };
+        Ok(AnyZone { days: DateRange { start: start.min(ends.1), end: ends.1 }, ends, fewest_days })
     }
 
     /// From the earliest start to the latest end.
     pub fn days(&self) -> DateRange {
-        DateRange { start: self.behind.start.min(self.ahead.start), end: self.behind.end.max(self.ahead.end) }
+        self.days
     }
 
-    /// The fewest local days the range covers in any zone.
+    /// The fewest local days the range covers in any zone where it is valid.
     pub fn fewest_days(&self) -> i64 {
-        day_count(self.behind).min(day_count(self.ahead))
+        self.fewest_days
     }
 
     /// The months the range's last day may fall in.
     pub fn end_months(&self) -> BTreeSet<Bucket> {
-        [self.behind.end, self.ahead.end].into_iter().map(Bucket::month_of).collect()
+        [self.ends.0, self.ends.1].into_iter().map(Bucket::month_of).collect()
     }
 }
 
@@ -784,6 +801,11 @@ mod tests {
         assert!(AnyZone::of(&later, now, 30).is_err(), "reversed in every zone");
         let open = AnyZone::of(&RequestedRange::Dates { start: Some(date(2025, 1, 1)), end: None }, now, 30);
         assert_eq!(open.map(|any| (any.fewest_days(), any.end_months().len())), Ok((14, 1)));
+        // 399 days where today is the 14th, 401 (too long) where it is the 16th: valid where it is
+        // the 15th, so the days up to the 16th are read.
+        let long = RequestedRange::Dates { start: Some(add_days(date(2025, 1, 16), -400)), end: None };
+        let long = AnyZone::of(&long, now, 30).expect("valid somewhere");
+        assert_eq!((long.days().end, long.fewest_days()), (date(2025, 1, 16), 399));
     }
 
     #[test]
