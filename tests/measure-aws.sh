@@ -2,8 +2,9 @@
 # Measures the AWS path and keeps the numbers in tests/aws-results.md: DynamoDB calls per request of
 # every route and writes per ingested event at batch sizes 1, 25 and 500 (counted by the tests
 # `dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured`,
-# `dynamodb_calls_per_seed_000_route_are_pinned` and `dynamodb_calls_per_users_route_are_pinned` on
-# DynamoDB Local), and
+# `dynamodb_calls_per_seed_000_route_are_pinned`, `dynamodb_calls_per_users_route_are_pinned` and
+# `seed_002_executive_and_workspace_routes_answer_as_on_sqlite_with_their_dynamodb_calls_pinned`
+# on DynamoDB Local), and
 # the size of each Lambda zip (infra/build-lambdas.sh). Starts the emulators if they are not running
 # and leaves them running (tests/emulators/stop.sh stops them). The file's "Lambda cold start"
 # section, written by tests/cold-start.sh, is kept.
@@ -20,7 +21,8 @@ calls="$(mktemp)"
 cold_starts="$(mktemp)"
 ads_calls="$(mktemp)"
 users_calls="$(mktemp)"
-trap 'rm -f "$calls" "$ads_calls" "$users_calls" "$cold_starts"' EXIT
+executive_calls="$(mktemp)"
+trap 'rm -f "$calls" "$ads_calls" "$users_calls" "$executive_calls" "$cold_starts"' EXIT
 sed -n '/^## Lambda cold start/,$p' tests/aws-results.md >"$cold_starts"
 AWS_RESULTS_OUT="$calls" cargo test -p tests --features emulators --test aws --locked -- \
     api::dynamodb_calls_per_route_are_pinned_and_writes_per_event_are_measured --exact
@@ -28,6 +30,8 @@ AWS_ADS_RESULTS_OUT="$ads_calls" cargo test -p tests --features emulators --test
     ads::dynamodb_calls_per_seed_000_route_are_pinned --exact
 AWS_USERS_RESULTS_OUT="$users_calls" cargo test -p tests --features emulators --test aws --locked -- \
     users::dynamodb_calls_per_users_route_are_pinned --exact
+AWS_EXECUTIVE_RESULTS_OUT="$executive_calls" cargo test -p tests --features emulators --test aws --locked -- \
+    executive::seed_002_executive_and_workspace_routes_answer_as_on_sqlite_with_their_dynamodb_calls_pinned --exact
 
 infra/build-lambdas.sh
 
@@ -41,6 +45,7 @@ infra/build-lambdas.sh
     cat "$ads_calls"
     echo
     cat "$users_calls"
+    cat "$executive_calls"
     echo
     echo "## Lambda zips (cargo lambda build --release --arm64)"
     echo

@@ -42,6 +42,16 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(users::route_table()),
         router: Some(|ports| users::router(ports.into())),
     },
+    Function {
+        name: "executive",
+        routes: || web::specs(executive::route_table()),
+        router: Some(|ports| executive::router(ports.into())),
+    },
+    Function {
+        name: "workspace",
+        routes: || web::specs(workspace::route_table()),
+        router: Some(|ports| workspace::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod counting;
 pub mod exactly_once;
 pub mod overlap;
+pub mod executive_scenario;
 pub mod reference;
 pub mod scenario;
 pub mod tokens;

@@ -7,5 +7,6 @@ mod api;
 mod comprehensive;
 mod contracts;
 mod exactly_once;
+mod executive;
 mod support;
 mod users;

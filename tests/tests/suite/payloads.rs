@@ -146,6 +146,61 @@ async fn seed_002_users_payloads_reach_the_users_lambda_router() {
 }
 
 #[tokio::test]
+async fn seed_002_executive_and_workspace_payloads_reach_their_lambda_routers() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let execution = |id: &str, at: &str, success: bool, credits: f64| {
+        event(
+            id,
+            "agent.execution",
+            at,
+            json!({"agent_id": "agent_support", "user_id": "u1", "success": success, "duration_ms": 900, "credits": credits}),
+        )
+    };
+    app.ingest_ok(
+        WS,
+        vec![
+            event(
+                "sample-agent",
+                "agent.upserted",
+                "2025-03-01T08:00:00Z",
+                json!({"agent_id": "agent_support", "name": "Support"}),
+            ),
+            execution("sample-x1", "2025-03-05T12:00:00Z", false, 3.0),
+            execution("sample-x2", "2025-03-10T12:00:00Z", true, 2.0),
+            event(
+                "sample-pay",
+                "payment.recorded",
+                "2025-03-08T12:00:00Z",
+                json!({"payment_id": "pay1", "user_id": "u1", "amount": 40.0, "status": "paid"}),
+            ),
+        ],
+    )
+    .await;
+    let executive = || router("executive", &app.ports);
+    let (status, body) = serve(executive(), "http/get-executive-summary.json", "manager").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["revenue_metrics"]["total_revenue"], 40.0);
+    assert_eq!(body["data"]["usage_metrics"]["credits_consumed"], 5.0);
+    let (status, body) = serve(executive(), "http/get-executive-trends.json", "admin").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let revenue = &body["data"]["trends"][0];
+    assert_eq!((revenue["metric"].as_str(), revenue["data"].as_array().map(Vec::len)), (Some("revenue"), Some(7)));
+    assert_eq!(revenue["data"][4], json!({"date": "2025-03-08", "value": 40.0}));
+
+    let workspace = || router("workspace", &app.ports);
+    let (status, body) = serve(workspace(), "http/get-workspace-overview.json", "viewer").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["activity"]["top_agents"], json!(["agent_support"]));
+    let (status, body) = serve(workspace(), "http/get-workspace-comparison.json", "admin").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["comparisons"][0]["metrics"],
+        json!({"total_executions": 2, "credits_consumed": 5.0}),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn the_schedule_tick_runs_the_rollups_handler() {
     let app = spawn_app(NOW.parse().expect("now")).await;
     app.ingest_ok(

@@ -66,6 +66,11 @@ impl<'a> Reading<'a> {
         count(self.raw(&field::count_by(by.field, value)).unwrap_or(0))
     }
 
+    /// Events whose HTTP status `field` was in `class` (`Measure::StatusClass`: 5 for 5xx).
+    pub fn status_class(&self, name: &str, class: u8) -> i64 {
+        count(self.raw(&field::status_class(name, class)).unwrap_or(0))
+    }
+
     /// Events that carried `field` (`Measure::Counted`).
     pub fn counted(&self, name: &str) -> i64 {
         count(self.raw(&field::counted(name)).unwrap_or(0))
