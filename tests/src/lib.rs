@@ -3,6 +3,7 @@
 //! recomputation of rollups from distinct events.
 
 pub mod ads_scenario;
+pub mod agents_scenario;
 pub mod app;
 pub mod builders;
 pub mod call_centre;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module shares `tests::app::spawn_app`.
 
 mod ads;
+mod agents;
 mod api;
 mod auth;
 mod authorization;
@@ -10,6 +11,7 @@ mod contracts;
 mod dashboard_page;
 mod exactly_once;
 mod hostile;
+mod leaderboards;
 mod openapi;
 mod payloads;
 mod template;
