@@ -119,7 +119,7 @@ pub struct PerformanceQuery {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct UsageQuery {
     /// An agent of the caller's workspace.
-    #[cfg_attr(feature = "openapi", param(example = "agent_support"))]
+    #[cfg_attr(feature = "openapi", param(inline, example = "agent_support"))]
     pub agent_id: AgentId,
     /// `hourly` (default), `daily`, `weekly` or `monthly`.
     #[cfg_attr(feature = "openapi", param(inline))]

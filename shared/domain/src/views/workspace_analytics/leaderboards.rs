@@ -113,7 +113,9 @@ pub struct LeaderboardEntry {
     pub details: LeaderboardDetails,
 }
 
-/// What a score is made of, by leaderboard type.
+/// What a score is made of, by leaderboard type. In the OpenAPI document each type's fields are
+/// all required (nullable where they may be `null`) and no other is allowed, so that exactly one
+/// of the `oneOf` matches an answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
@@ -126,10 +128,12 @@ pub enum LeaderboardDetails {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UserLeaderboardDetails {
     /// The user's executions in the range.
     pub executions: i64,
     /// Successful / executions, in percent.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub success_rate: Option<f64>,
     /// In credits.
     pub credits_consumed: f64,
@@ -139,19 +143,25 @@ pub struct UserLeaderboardDetails {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AgentLeaderboardDetails {
     pub executions: i64,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub success_rate: Option<f64>,
     /// Mean execution time in seconds.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub avg_execution_time: Option<f64>,
     /// Mean rating of the rated executions; `null` without ratings.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub user_satisfaction: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct WorkspaceLeaderboardDetails {
     pub executions: i64,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub success_rate: Option<f64>,
     /// Distinct active users in the calendar month of the range's end (MAU), exact.
     pub active_users: i64,
@@ -161,8 +171,10 @@ pub struct WorkspaceLeaderboardDetails {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct FeatureLeaderboardDetails {
     pub executions: i64,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub success_rate: Option<f64>,
 }
 
