@@ -52,6 +52,16 @@ pub const FUNCTIONS: &[Function] = &[
         routes: || web::specs(workspace::route_table()),
         router: Some(|ports| workspace::router(ports.into())),
     },
+    Function {
+        name: "agents",
+        routes: || web::specs(agents::route_table()),
+        router: Some(|ports| agents::router(ports.into())),
+    },
+    Function {
+        name: "leaderboards",
+        routes: || web::specs(leaderboards::route_table()),
+        router: Some(|ports| leaderboards::router(ports.into())),
+    },
     Function { name: "rollups", routes: Vec::new, router: None },
 ];
 

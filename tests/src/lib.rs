@@ -3,14 +3,15 @@
 //! recomputation of rollups from distinct events.
 
 pub mod ads_scenario;
+pub mod agents_scenario;
 pub mod app;
 pub mod builders;
 pub mod call_centre;
 pub mod contracts;
 pub mod counting;
 pub mod exactly_once;
-pub mod overlap;
 pub mod executive_scenario;
+pub mod overlap;
 pub mod reference;
 pub mod scenario;
 pub mod tokens;

@@ -3,6 +3,7 @@
 //! does both.
 
 mod ads;
+mod agents;
 mod api;
 mod comprehensive;
 mod contracts;

@@ -38,12 +38,21 @@ fn agent_profile(id: &str) -> Value {
 /// Body fields that name a resource of `WS` (which [`seeded_app`] seeds under the id the route's
 /// example uses): like a path parameter, another workspace's caller finds no such resource.
 const BODY_RESOURCES: &[&str] = &["campaign_id"];
+/// Query parameters a route needs to answer, by path; those naming a resource of `WS` (seeded in
+/// [`seeded_app`]) are listed in [`QUERY_RESOURCES`] too: another workspace's caller finds none.
+const QUERIES: &[(&str, &str)] = &[
+    ("/api/v1/dashboard/agents/usage", "agent_id=a_owner"),
+    ("/api/v1/dashboard/leaderboards", "leaderboard_type=agents"),
+];
+const QUERY_RESOURCES: &[&str] = &["/api/v1/dashboard/agents/usage"];
 /// The ad campaign the examples of seed 000's routes name, owned by the `user` role's user.
 const AD_CAMPAIGN: &str = "cmp_ads_spring_sale";
 
 fn names_a_resource(spec: &RouteSpec) -> bool {
     let body = spec.example.map(|example| example()).unwrap_or(Value::Null);
-    !spec.path_params().is_empty() || BODY_RESOURCES.iter().any(|field| body.get(field).is_some())
+    !spec.path_params().is_empty()
+        || BODY_RESOURCES.iter().any(|field| body.get(field).is_some())
+        || QUERY_RESOURCES.contains(&spec.path)
 }
 
 async fn seeded_app() -> TestApp {
@@ -56,6 +65,13 @@ async fn seeded_app() -> TestApp {
             agent_profile("owner-5"),
             ad_campaign("owner-3", "2025-03-01T10:00:00Z", AD_CAMPAIGN, MARKER, "u_user"),
             ad_delivery("owner-4", "2025-03-10T12:00:00Z", AD_CAMPAIGN, 12.5, 30),
+            event("owner-6", "agent.upserted", "2025-03-01T00:00:00Z", json!({"agent_id": "a_owner", "name": MARKER})),
+            event(
+                "owner-7",
+                "agent.execution",
+                "2025-03-10T13:00:00Z",
+                json!({"agent_id": "a_owner", "user_id": "u_user", "success": true, "duration_ms": 900}),
+            ),
         ],
     )
     .await;
@@ -64,9 +80,14 @@ async fn seeded_app() -> TestApp {
 }
 
 fn path_of(spec: &RouteSpec) -> String {
-    spec.path_params()
+    let path = spec
+        .path_params()
         .iter()
-        .fold(spec.path.to_owned(), |path, param| path.replace(&format!("{{{param}}}"), resource(param)))
+        .fold(spec.path.to_owned(), |path, param| path.replace(&format!("{{{param}}}"), resource(param)));
+    match QUERIES.iter().find(|(route, _)| *route == spec.path) {
+        Some((_, query)) => format!("{path}?{query}"),
+        None => path,
+    }
 }
 
 /// Calls the route as a client would, with `bearer` if any. A body's `user_id` is the caller's

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module shares `tests::app::spawn_app`.
 
 mod ads;
+mod agents;
 mod agents_demo;
 mod api;
 mod auth;
@@ -12,6 +13,7 @@ mod dashboard_page;
 mod exactly_once;
 mod executive;
 mod hostile;
+mod leaderboards;
 mod openapi;
 mod payloads;
 mod template;

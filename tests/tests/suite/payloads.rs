@@ -201,6 +201,51 @@ async fn seed_002_executive_and_workspace_payloads_reach_their_lambda_routers() 
 }
 
 #[tokio::test]
+async fn seed_002_payloads_reach_the_agents_and_leaderboards_lambda_routers() {
+    let app = spawn_app(NOW.parse().expect("now")).await;
+    let run = |id: &str, at: &str, success: bool| {
+        event(
+            id,
+            "agent.execution",
+            at,
+            json!({"agent_id": "agent_support", "user_id": "u_user", "success": success, "duration_ms": 1200}),
+        )
+    };
+    app.ingest_ok(
+        WS,
+        vec![
+            event(
+                "sample-agent",
+                "agent.upserted",
+                "2025-03-01T08:00:00Z",
+                json!({"agent_id": "agent_support", "name": "Support", "owner_user_id": "u_user"}),
+            ),
+            run("sample-run-1", "2025-03-09T12:00:00Z", true),
+            run("sample-run-2", "2025-03-10T12:00:00Z", false),
+        ],
+    )
+    .await;
+    let agents = || router("agents", &app.ports);
+    let (status, body) = serve(agents(), "http/get-agents-performance.json", "viewer").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["agents"][0]["total_executions"], 2);
+    assert_eq!(body["data"]["aggregates"]["avg_success_rate"], 50.0);
+    let (status, body) = serve(agents(), "http/get-agents-usage.json", "manager").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let executions: Vec<i64> = body["data"]["usage_pattern"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .filter_map(|p| p["executions"].as_i64())
+        .collect();
+    assert_eq!(executions, vec![0, 1, 1], "March 8th, 9th and 10th");
+    let (status, body) = serve(router("leaderboards", &app.ports), "http/get-leaderboards.json", "user").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["leaderboard"][0]["entity_id"], "agent_support");
+    assert_eq!(body["data"]["user_rank"], json!({"rank": 1, "score": 1, "percentile": 0.0}), "u_user owns it");
+}
+
+#[tokio::test]
 async fn the_schedule_tick_runs_the_rollups_handler() {
     let app = spawn_app(NOW.parse().expect("now")).await;
     app.ingest_ok(

@@ -42,8 +42,11 @@ pub struct DistinctDef {
     pub when: Option<fn(&ValidEvent) -> bool>,
     /// Data fields that group the count; an event missing one is no sighting.
     pub group_by: &'static [&'static str],
-    /// Hours and days. Distinct counts do not add up, so there are no months (they would be
-    /// folded from the days): the months of a day series hold subject-days, which no view reads.
+    /// Hours, days and ISO weeks (weeks are written directly, never folded). Distinct counts do
+    /// not add up, so a def with days has no months: the rollups function folds the months of a
+    /// day series from its days, which would make them subject-days, a sum no view reads as
+    /// distinct subjects. Exact months are a def of their own with [`Grain::Month`] alone: its
+    /// series has no days, so nothing folds over it.
     pub grains: &'static [Grain],
 }
 
@@ -97,7 +100,8 @@ pub fn marker() -> EntityRecord {
 }
 
 /// Seed 002: distinct users per UTC hour in the workspace (the `users` trend at hourly
-/// granularity), and per agent per hour and local day (`agents/usage`'s `unique_users`).
+/// granularity), and per agent per UTC hour, local day, ISO week and local month
+/// (`agents/usage`'s `unique_users` at each granularity).
 pub mod users {
     use super::*;
 
@@ -117,8 +121,11 @@ pub mod users {
         subject: Subject::Field("user_id"),
         when: None,
         group_by: &["agent_id"],
-        grains: &[Grain::Hour, Grain::Day],
+        grains: &[Grain::Hour, Grain::Day, Grain::Week],
     };
+    /// The months of [`OF_AGENT`], in a series of their own (see [`DistinctDef::grains`]).
+    pub const OF_AGENT_MONTHLY: DistinctDef =
+        DistinctDef { name: "agent_users_seen_monthly", grains: &[Grain::Month], ..OF_AGENT };
 }
 
 /// Seed 002's uptime: the UTC minutes with API traffic, and those in which a request failed with
@@ -143,7 +150,8 @@ pub mod minutes {
 }
 
 /// Every distinct count the product maintains.
-pub const DISTINCTS: &[DistinctDef] = &[users::HOURLY, users::OF_AGENT, minutes::WITH_TRAFFIC, minutes::FAILING];
+pub const DISTINCTS: &[DistinctDef] =
+    &[users::HOURLY, users::OF_AGENT, users::OF_AGENT_MONTHLY, minutes::WITH_TRAFFIC, minutes::FAILING];
 
 #[cfg(test)]
 mod tests {
@@ -152,11 +160,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn distinct_counts_are_kept_in_hours_and_days_of_series_of_their_own() {
+    fn distinct_counts_are_kept_in_series_of_their_own_and_no_def_has_both_days_and_months() {
+        // The months of a day series are folded from its days: distinct counts would add up there.
         for def in DISTINCTS {
-            assert!(def.grains.iter().all(|grain| matches!(grain, Grain::Hour | Grain::Day)));
+            let has = |grain| def.grains.contains(&grain);
+            assert!(!(has(Grain::Day) && has(Grain::Month)), "{}: months would be folded from days", def.name);
             assert!(crate::rollup::series::SERIES.iter().all(|series| series.name != def.name), "{}", def.name);
         }
+        let mut names: Vec<&str> = DISTINCTS.iter().map(|def| def.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), DISTINCTS.len(), "each def has a series of its own");
     }
 
     #[test]
@@ -187,9 +201,18 @@ mod tests {
             &event(json!({"agent_id": "a1", "user_id": "u1", "success": true, "duration_ms": 5})),
             &TimeZone::UTC,
         );
-        assert_eq!(seen.len(), 2);
+        assert_eq!(seen.len(), 3);
         assert_eq!(seen[0].marker.as_str(), "seen|agent_users_seen%7Ca1|h2025-01-15T10|u1");
         assert_eq!(seen[1].cell, CellKey::new("agent_users_seen|a1", Bucket::Day(jiff::civil::date(2025, 1, 15))));
+        assert_eq!(seen[2].cell, CellKey::new("agent_users_seen|a1", Bucket::Week(jiff::civil::date(2025, 1, 13))));
+        let execution = event(json!({"agent_id": "a1", "user_id": "u1", "success": true, "duration_ms": 5}));
+        let monthly = users::OF_AGENT_MONTHLY.sightings(&execution, &TimeZone::UTC);
+        assert_eq!(monthly.len(), 1);
+        assert_eq!(monthly[0].marker.as_str(), "seen|agent_users_seen_monthly%7Ca1|m2025-01|u1");
+        assert_eq!(
+            monthly[0].cell,
+            CellKey::new("agent_users_seen_monthly|a1", Bucket::Month { year: 2025, month: 1 })
+        );
         let anonymous = event(json!({"agent_id": "a1", "success": true, "duration_ms": 5}));
         assert!(users::OF_AGENT.sightings(&anonymous, &TimeZone::UTC).is_empty());
     }
