@@ -21,6 +21,7 @@ start_local --release RUST_LOG=warn
 for role in admin manager viewer agent user service; do
     export "LOAD_TOKEN_$role=$(token "$role")"
     export "LOAD_TOKEN_${role}_AT_ws_callcentre=$(token "$role" ws_callcentre)"
+    export "LOAD_TOKEN_${role}_AT_ws_agents=$(token "$role" ws_agents)"
 done
 changes="$(git diff --quiet HEAD -- . ':!tests/load-results.md' || echo ' with uncommitted changes')"
 "${CARGO_TARGET_DIR:-target}/load/release/load" --base "$base" --mix "${LOAD_MIX:-tests/load/mix.txt}" --pid "$local_pid" \
