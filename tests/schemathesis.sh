@@ -45,20 +45,26 @@ done
 for role in admin manager user agent; do
     fuzz "$role@ws_callcentre" "$(token "$role" ws_callcentre)" --include-path /api/dashboard/comprehensive/
 done
+# Seed 002's nine routes read the AI-agent workspace: again with its tokens.
+for role in admin manager viewer user; do
+    fuzz "$role@ws_agents" "$(token "$role" ws_agents)" \
+        --include-path-regex '^/api/v1/dashboard/(executive|agents|users|workspace|leaderboards)'
+done
 
 python3 - "$results" "$version" <<'PY' >tests/schemathesis-results.md
 import datetime, json, pathlib, sys
 results, version = pathlib.Path(sys.argv[1]), sys.argv[2]
 print("# Schemathesis over the OpenAPI document\n")
 print(f"Written by `tests/schemathesis.sh` on {datetime.date.today()} with schemathesis {version}, against the local "
-      "runtime with its demo data, once per token (of `ws_demo`, and seed 001's route again with the tokens of `ws_callcentre`, "
-      "where its data is); every check but the stateful ones (the API declares no links "
+      "runtime with its demo data, once per token (of `ws_demo`, seed 001's route again with the tokens of `ws_callcentre` "
+      "and seed 002's routes with those of `ws_agents`, where their data is); every check but the stateful ones (the API declares no links "
       "between operations) and `object_level_authorization` (the authorization matrix test covers it), with the "
       "exceptions of `tests/schemathesis.toml` (two rules JSON Schema cannot state). Phases: examples, coverage, fuzzing (100 cases per operation).\n")
 print("| token | operations tested | test cases | failures | errors | warnings |")
 print("|---|---|---|---|---|---|")
 for role in ["admin", "manager", "viewer", "agent", "user", "service",
-             *(f"{role}@ws_callcentre" for role in ["admin", "manager", "user", "agent"])]:
+             *(f"{role}@ws_callcentre" for role in ["admin", "manager", "user", "agent"]),
+             *(f"{role}@ws_agents" for role in ["admin", "manager", "viewer", "user"])]:
     report = json.loads((results / f"{role}.json").read_text())
     operations, cases = report["operations"], report["test_cases"]
     warnings = "; ".join(f"{kind.replace('_', ' ')}: {', '.join(ops)}" for kind, ops in report["warnings"].items() if ops) or "none"

@@ -176,6 +176,19 @@ pub async fn daily(
         .collect())
 }
 
+/// Only the days of `series` within `days` that were written, in order: for sums over a span
+/// that may reach far back (up to today from a range's end), where gap-filling would make a
+/// cell of every day of it.
+pub async fn written_days(
+    store: &dyn RollupStore,
+    ws: &WorkspaceId,
+    series: &str,
+    days: DateRange,
+) -> Result<Vec<(Date, Cells)>, StoreError> {
+    let stored = store.read_range(ws, series, Bucket::Day(days.start), Bucket::Day(days.end)).await?;
+    Ok(stored.into_iter().filter_map(|(bucket, cells)| Some((day_of(bucket)?, cells))).collect())
+}
+
 /// `series` per ISO week (Monday first) touching `days`, each week summed from the days of it
 /// inside `days`: one range read of days.
 pub async fn weekly(

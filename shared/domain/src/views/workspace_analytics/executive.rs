@@ -358,7 +358,7 @@ pub async fn summary(
     let workspace_key = [EntityKey::workspace()];
     let (entities, days, cells, with_traffic, failing) = tokio::try_join!(
         store.load_entities(ws, &workspace_key),
-        read::daily(store, ws, activity::WORKSPACE, activity_days),
+        read::written_days(store, ws, activity::WORKSPACE, activity_days),
         store.read_cells(ws, &keys),
         read::daily(store, ws, minutes::WITH_TRAFFIC.name, span),
         read::daily(store, ws, minutes::FAILING.name, span),

@@ -323,7 +323,7 @@ async fn measure(
     let workspace_key = [EntityKey::workspace()];
     let (entities, days, cells) = tokio::try_join!(
         store.load_entities(ws, &workspace_key),
-        read::daily(store, ws, activity::WORKSPACE, activity_days),
+        read::written_days(store, ws, activity::WORKSPACE, activity_days),
         store.read_cells(ws, &keys),
     )?;
     let workspace = entities.get(&EntityKey::workspace());
