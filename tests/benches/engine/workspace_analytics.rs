@@ -795,6 +795,21 @@ pub async fn scenarios(store: &SqliteStore, path: &Path) -> AgentsResults {
         if let Err(why) = &duckdb {
             eprintln!("DuckDB baseline not run: {why}");
         }
+        // Printed at once, so that a later scenario's failure (a full disk) leaves these numbers.
+        eprintln!(
+            "{}: summary p50/p99 {:.3}/{:.3} ms, users activity {:.3}/{:.3} ms; SQLite {:.1}/{:.1} ms; DuckDB {}",
+            scenario.ws,
+            ms(summary_latency.p50),
+            ms(summary_latency.p99),
+            ms(activity_latency.p50),
+            ms(activity_latency.p99),
+            ms(sqlite.summary.p50),
+            ms(sqlite.active.p50),
+            duckdb.as_ref().map_or_else(
+                |why| why.clone(),
+                |(t, _)| format!("{:.1}/{:.1} ms (summary/active p50)", ms(t.summary.p50), ms(t.active.p50))
+            ),
+        );
         results.measured.push(Measured {
             events: ingested,
             users: scenario.users,
