@@ -5,7 +5,7 @@
 # with its demo data (tests/local-runtime.sh). First with the development secret on loopback, where
 # the page signs itself in through POST /dev/token (tests/browser/test_dev_runtime.py for the
 # campaign stats, test_call_centre.py for seed 001's page of each role, test_ads.py for seed 000's
-# ad campaigns), then with another secret,
+# ad campaigns, test_workspace_analytics.py for seed 002's AI workspace), then with another secret,
 # where that route is absent and the page takes a pasted token (test_pasted_token.py). Screenshots
 # go to <target dir>/screenshots/.
 #
@@ -37,12 +37,13 @@ pytest() { "$venv/bin/python" -m pytest -p no:cacheprovider -v --tb=short "$@"; 
 echo "== the dashboard page, signed in by the development token route"
 start_local RUST_LOG=warn
 DASHBOARD_BASE="$base" VIEWER_TOKEN="$(token viewer)" pytest tests/browser/test_dev_runtime.py tests/browser/test_call_centre.py \
-    tests/browser/test_ads.py
+    tests/browser/test_ads.py tests/browser/test_workspace_analytics.py
 
 echo "== the dashboard page with another secret: a pasted token"
 kill "$local_pid" && wait "$local_pid" || true
 # The same data folder: the demo data is there already.
 start_local RUST_LOG=warn JWT_SECRET="browser-test-secret-$RANDOM-of-at-least-32-bytes"
 DASHBOARD_BASE="$base" VIEWER_TOKEN="$(token viewer)" CALL_CENTRE_AGENT_TOKEN="$(token agent ws_callcentre)" \
-    ADS_USER_TOKEN="$(token user)" pytest tests/browser/test_pasted_token.py
+    ADS_USER_TOKEN="$(token user)" AGENTS_ADMIN_TOKEN="$(token admin ws_agents)" \
+    pytest tests/browser/test_pasted_token.py
 echo "Screenshots in $screenshots: $(cd "$screenshots" && echo *.png)"

@@ -33,6 +33,11 @@ const ASSETS: &[Asset] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/dashboard/families/ad-campaigns.js"),
     ),
+    (
+        "families/workspace-analytics.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/dashboard/families/workspace-analytics.js"),
+    ),
     ("uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/uplot/uPlot.iife.min.js")),
     ("uplot/uPlot.min.css", "text/css; charset=utf-8", include_bytes!("../assets/uplot/uPlot.min.css")),
 ];

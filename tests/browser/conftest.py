@@ -9,6 +9,7 @@ expects (`page_problems.expect(path, status)`).
 import json
 import os
 import pathlib
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -203,6 +204,10 @@ def count(text):
     return int(text.replace(",", ""))
 
 
+def number(text):
+    return float(text.replace(",", ""))
+
+
 def seconds(text):
     """ "1,234.5 s" as 1234.5; "–" as None."""
     return None if text == "–" else float(text.removesuffix(" s").replace(",", ""))
@@ -211,6 +216,80 @@ def seconds(text):
 def basis_points(text):
     """ "52.58 %" as 5258: a rate of 4 decimals, exactly."""
     return round(float(text.removesuffix(" %")) * 100)
+
+
+# A value's text read back, by its format (the page's Dashboard.format).
+PARSE = {
+    "count": count,
+    "money": number,
+    "ratio": number,
+    "number": number,
+    "decimal": float,
+    # A 0..1 rate of 4 decimals shown as a percentage of 2: compared in basis points, exactly.
+    "percent": basis_points,
+    "percentage": lambda text: number(text.removesuffix(" %")),
+    "seconds": seconds,
+    "text": str,
+    "date": str,
+    "list": lambda text: [] if text == "–" else text.split(", "),
+    "bool": lambda text: {"yes": True, "no": False}[text],
+}
+
+
+def differences(shown, answers):
+    """What the page shows (`shown_values`) that is not in `answers` (the values at the same paths,
+    in the format each is shown in); each answer's `meta.generated_at` is left out, being the
+    instant of each asking."""
+    problems = []
+    for item in shown:
+        path, kind, text = item["path"], item["format"], item["text"]
+        try:
+            want = value_at(answers, path)
+        except (KeyError, IndexError, TypeError):
+            problems.append(f"{path}: shown {text!r}, not in the answers")
+            continue
+        if path.endswith("meta.generated_at"):
+            continue
+        if kind == "time":
+            if item["datetime"] != want or (want and text != f"{want[:19].replace('T', ' ')} UTC"):
+                problems.append(f"{path}: shown {text!r} ({item['datetime']}), the API says {want!r}")
+            continue
+        if want is None:
+            if text != "–":
+                problems.append(f"{path}: shown {text!r}, the API says null")
+            continue
+        if kind == "money" and not re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", text):
+            problems.append(f"{path}: {text!r} is not to the cent")
+        expected = round(want * 10000) if kind == "percent" else want
+        try:
+            got = PARSE[kind](text)
+        except (KeyError, ValueError):
+            problems.append(f"{path}: {text!r} is not a {kind}")
+            continue
+        if kind in ("text", "date"):
+            expected = str(want)
+        if got != expected:
+            problems.append(f"{path}: shown {text!r} ({kind}), the API says {want!r}")
+    return problems
+
+
+def walk(node, path="", skip=()):
+    """Every (path, value) of an answer, its paths joined by dots from `path`, but under the paths of `skip`."""
+    if path in skip:
+        return
+    yield path, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in children:
+        yield from walk(value, f"{path}.{key}" if path else str(key), skip)
+
+
+def numbers_of(answer, path):
+    """The paths of every number under `path` of `answer` (booleans are not numbers)."""
+    return [
+        where
+        for where, value in walk(value_at(answer, path), path)
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+    ]
 
 
 def screenshot(page, name):

@@ -5,17 +5,16 @@ each route again with the page's own token and body (read from the page's reques
 that every value shown equals the route's answer, in the format its field has, and that every
 number of the campaign's metrics, trends, alerts and the overview is shown."""
 
-import re
-
 import pytest
 from conftest import (
     BASE,
     api,
-    basis_points,
-    count,
+    differences,
     error_shown,
     hover_chart,
     loads,
+    number,
+    numbers_of,
     refresh,
     screenshot,
     section,
@@ -46,24 +45,6 @@ COVERED = [
 # The page and the test ask at different instants (the five uncached routes compute every answer):
 # compared again until they agree, at most this many times.
 ATTEMPTS = 4
-
-
-def number(text):
-    return float(text.replace(",", ""))
-
-
-PARSE = {
-    "count": count,
-    "money": number,
-    "ratio": number,
-    "number": number,
-    "decimal": float,
-    # A 0..1 rate of 4 decimals shown as a percentage of 2: compared in basis points, exactly.
-    "percent": basis_points,
-    "text": str,
-    "date": str,
-    "bool": lambda text: {"yes": True, "no": False}[text],
-}
 
 
 class Requests:
@@ -102,48 +83,6 @@ def open_as(page, role, hash_query=""):
     status = page.locator("#sign-in-status").inner_text()
     assert f"Signed in as {role} of {WORKSPACE} (development token" in status, status
     return done
-
-
-def differences(shown, answers):
-    """What the page shows that is not the routes' answers."""
-    problems = []
-    for item in shown:
-        path, kind, text = item["path"], item["format"], item["text"]
-        try:
-            want = value_at(answers, path)
-        except (KeyError, IndexError, TypeError):
-            problems.append(f"{path}: shown {text!r}, not in the answers")
-            continue
-        if path.endswith("meta.generated_at"):
-            continue  # the instant of each answer; the test's is another one
-        if kind == "time":
-            if item["datetime"] != want or (want and text != f"{want[:19].replace('T', ' ')} UTC"):
-                problems.append(f"{path}: shown {text!r} ({item['datetime']}), the API says {want!r}")
-            continue
-        if want is None:
-            if text != "–":
-                problems.append(f"{path}: shown {text!r}, the API says null")
-            continue
-        if kind == "money" and not re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", text):
-            problems.append(f"{path}: {text!r} is not to the cent")
-        expected = round(want * 10000) if kind == "percent" else want
-        try:
-            got = PARSE[kind](text)
-        except (KeyError, ValueError):
-            problems.append(f"{path}: {text!r} is not a {kind}")
-            continue
-        if kind in ("text", "date"):
-            expected = str(want)
-        if got != expected:
-            problems.append(f"{path}: shown {text!r} ({kind}), the API says {want!r}")
-    return problems
-
-
-def walk(node, path):
-    yield path, node
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in children:
-        yield from walk(value, f"{path}.{key}")
 
 
 def read_page(page, requests):
@@ -185,11 +124,7 @@ def test_every_value_shown_is_the_routes_own_answer_to_the_pages_token_and_body(
 
     paths = {item["path"] for item in shown}
     for base in COVERED:
-        numbers = [
-            path
-            for path, value in walk(value_at(answers, base), base)
-            if isinstance(value, (int, float)) and not isinstance(value, bool)
-        ]
+        numbers = numbers_of(answers, base)
         assert numbers, f"{base} has numbers"
         assert [path for path in numbers if path not in paths] == [], f"every number of {base} is shown"
     for alert in ("high_cpa_alert", "low_roas_alert", "budget_exhaustion_alert", "performance_anomaly_alert"):

@@ -90,3 +90,24 @@ def test_a_pasted_user_token_shows_that_users_ad_campaign_and_portfolio(page, pa
     # The portfolio of the pasted token's own user (its `sub`).
     assert shown.locator('[data-path="overview.user_id"]').inner_text() == "u_user"
     screenshot(page, "ads-pasted-token")
+
+
+def test_a_pasted_admin_token_of_ws_agents_shows_its_workspace_compared_with_those_of_its_claim(page, page_problems):
+    page_problems.expect("/dev/token", 404)
+    token = os.environ["AGENTS_ADMIN_TOKEN"]
+    page.goto(f"{BASE}/#workspace-analytics")
+    before = wait_for_load(page, family="workspace-analytics")
+    page.fill("#token-input", token)
+    page.get_by_role("button", name="Use token").click()
+    wait_for_load(page, before, family="workspace-analytics")
+    assert "admin of ws_agents (pasted token" in page.locator("#sign-in-status").inner_text()
+    shown = section(page, "workspace-analytics")
+    status, overview = api("GET", "/api/v1/dashboard/workspace/overview", token)
+    assert status == 200, overview
+    name = shown.locator('[data-path="overview.data.workspace.name"]').inner_text()
+    assert name == overview["data"]["workspace"]["name"]
+    status, compared = api("GET", "/api/v1/dashboard/workspace/comparison?workspace_ids=ws_agents,ws_agents_labs", token)
+    assert status == 200, compared
+    ids = shown.locator('[data-path^="comparison.data.comparisons."][data-path$=".workspace_id"]').all_inner_texts()
+    assert ids == [one["workspace_id"] for one in compared["data"]["comparisons"]] == ["ws_agents", "ws_agents_labs"]
+    screenshot(page, "workspace-analytics-pasted-token")

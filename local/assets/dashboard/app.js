@@ -93,14 +93,23 @@ const Dashboard = (() => {
   /**
    * The answers to named requests (`{name: {path, method, body}}`), asked together, as
    * `{name: answer}`; if any is refused, the first refused in their order is the error, so that the
-   * message shown does not depend on which answer came first.
+   * message shown does not depend on which answer came first. With `partial`, a refused request's
+   * answer is its ApiError instead, and only when every one is refused is the first the error: a
+   * page of panels then shows each refusal in its own panel.
    */
-  async function answers(requests) {
+  async function answers(requests, { partial = false } = {}) {
     const names = Object.keys(requests);
     const settled = await Promise.allSettled(names.map((name) => api(requests[name].path, requests[name])));
-    const refused = settled.find((result) => result.status === "rejected");
-    if (refused) throw refused.reason;
-    return Object.fromEntries(names.map((name, index) => [name, settled[index].value]));
+    const refused = settled.filter((result) => result.status === "rejected");
+    const fault = refused.find((result) => !(result.reason instanceof ApiError));
+    if (fault) throw fault.reason;
+    if (refused.length && (!partial || refused.length === names.length)) throw refused[0].reason;
+    return Object.fromEntries(
+      names.map((name, index) => {
+        const { status, value, reason } = settled[index];
+        return [name, status === "fulfilled" ? value : reason];
+      }),
+    );
   }
 
   /** `error` (an ApiError or any other) as an alert. */
@@ -214,7 +223,9 @@ const Dashboard = (() => {
    * default, of its development tokens) and `pollSeconds`.
    * A family that needs several routes gives `requests(params, claims) -> {name: {path, method,
    * body}}` instead of `request` (`claims`: the token's, `{}` if unreadable); its answer is then
-   * `{name: that route's answer}`, all of them or the first error.
+   * `{name: that route's answer}`, all of them or the first error; with `partial: true`, a refused
+   * route's answer is its ApiError (Dashboard.refusal tells it, errorBox shows it), and only when
+   * every route is refused is the first the family's error.
    * `render` is called with each new answer and updates `content` in place.
    */
   function register(family) {
@@ -335,7 +346,7 @@ const Dashboard = (() => {
       const request = family.requests ? null : family.request(params);
       const answer = request
         ? await api(request.path, request)
-        : await answers(family.requests(params, state.token.claims || {}));
+        : await answers(family.requests(params, state.token.claims || {}), { partial: family.partial });
       if (generation !== loads) return;
       if (key !== state.shownKey) clear(view.content);
       family.render(view.content, answer, params);
@@ -386,14 +397,14 @@ const Dashboard = (() => {
 
   // ---------------------------------------------------------------------------------------------
   // What the families draw with: number formats, values bound to their place in the answer,
-  // cards, and the footer of an answer's meta.
+  // cards, tiles and tables of them, and the footer of an answer's meta.
 
   const format = {
     count: (value) => Number(value).toLocaleString("en-US"),
     /** A 0..1 rate with 4 decimals as a percentage with 2: exact, since 4 decimals fit. */
     percent: (rate) => `${(Math.round(rate * 10000) / 100).toFixed(2)} %`,
-    /** A percentage as the API gives it (0..100, at most two decimals). */
-    percentage: (value) => `${value.toLocaleString("en-US", { maximumFractionDigits: 2 })} %`,
+    /** A percentage as the API gives it (0..100, at most four decimals: seed 002's uptime has four). */
+    percentage: (value) => `${value.toLocaleString("en-US", { maximumFractionDigits: 4 })} %`,
     /** Seconds to the millisecond, as the API gives them (exact: three decimals fit). */
     seconds: (value) =>
       value === null || value === undefined ? "–" : `${value.toLocaleString("en-US", { maximumFractionDigits: 3 })} s`,
@@ -407,6 +418,8 @@ const Dashboard = (() => {
     /** A local date (YYYY-MM-DD), as it comes. */
     date: (value) => String(value),
     text: (value) => String(value),
+    /** A list of names (ids), comma-separated; "–" when empty. */
+    list: (value) => (value.length ? value.join(", ") : "–"),
     bool: (value) => (value ? "yes" : "no"),
     /** An RFC 3339 instant in UTC, to the second (the element keeps it whole). */
     time: (value) => `${value.slice(0, 19).replace("T", " ")} UTC`,
@@ -455,8 +468,60 @@ const Dashboard = (() => {
     );
   }
 
-  /** The footer of an answer's `meta`, after `extra` fields of the answer (`[path, label, kind]`). */
-  function metaFooter(answer, extra = []) {
+  /** Card rows `[key, label, value]` of the fields (`[key, label, kind]`) under `base`. */
+  const rows = (answer, base, fields) =>
+    fields.map(([key, label, kind]) => [key, label, bound(answer, `${base}.${key}`, kind)]);
+
+  /** `base`'s `{start, end}` as "start to end". */
+  const span = (answer, base, start = "start", end = "end") => [
+    bound(answer, `${base}.${start}`, "date"),
+    " to ",
+    bound(answer, `${base}.${end}`, "date"),
+  ];
+
+  /** A headline number: its label over the value at `path`. */
+  const tile = (answer, path, label, kind, key) =>
+    el(
+      "div",
+      { class: "tile", dataset: key ? { key } : undefined },
+      el("span", { class: "tile-label", text: label }),
+      bound(answer, path, kind),
+    );
+
+  /** A table of the items of the list at `path`, one column per `[key, label, kind]` ("None." when empty). */
+  function table(answer, id, title, path, columns) {
+    const items = valueAt(answer, path) || [];
+    const body = items.map((_, index) =>
+      el(
+        "tr",
+        {},
+        columns.map(([key, , kind]) => el("td", { dataset: { key } }, bound(answer, `${path}.${index}.${key}`, kind))),
+      ),
+    );
+    return el(
+      "section",
+      { class: "list", id, dataset: { list: path } },
+      title ? el("h4", { text: title }) : null,
+      items.length
+        ? el(
+            "div",
+            { class: "table" },
+            el(
+              "table",
+              {},
+              el("thead", {}, el("tr", {}, columns.map(([, label]) => el("th", { text: label })))),
+              el("tbody", {}, body),
+            ),
+          )
+        : el("p", { class: "empty", text: "None." }),
+    );
+  }
+
+  /**
+   * The footer of an answer's `meta`, after `extra` fields of the answer (`[path, label, kind]`);
+   * with `base`, of the answer at `base` among several (every path starts with it).
+   */
+  function metaFooter(answer, extra = [], base = "") {
     const fields = [
       ...extra,
       ["meta.generated_at", "computed", "time"],
@@ -466,12 +531,15 @@ const Dashboard = (() => {
       ["meta.source", "source", "text"],
     ];
     return fields.map(([path, label, kind]) => {
-      const value = bound(answer, path, kind);
+      const value = bound(answer, base ? `${base}.${path}` : path, kind);
       if (path.startsWith("meta.")) value.classList.add(path.slice(5).replace(/_/g, "-"));
       return el("span", {}, `${label} `, value);
     });
   }
 
+  /** Whether an answer of a `partial` family's route is a refusal (its ApiError) rather than an answer. */
+  const refusal = (answer) => answer instanceof ApiError;
+
   document.addEventListener("DOMContentLoaded", start);
-  return { register, el, format, valueAt, bound, card, metaFooter };
+  return { register, el, format, valueAt, bound, card, rows, span, tile, table, metaFooter, refusal, errorBox };
 })();

@@ -51,11 +51,17 @@ const Charts = (() => {
 
   /**
    * Draws in `slot`, or updates there, a bar chart of `values` named by `labels` (one bar each, in
-   * their order), the series called `label` and the y axis labelled `unit`.
+   * their order), the series called `label` and the y axis labelled `unit`. Names too long for
+   * their bar's width are slanted, with room below and to the right for them.
    */
   function bars(slot, { labels, values, label, unit }) {
     const xs = labels.map((_, index) => index);
+    const longest = Math.max(0, ...labels.map((name) => String(name).length));
+    const slant = longest * 7 > width(slot) / Math.max(1, labels.length) ? Math.min(160, longest * 5 + 20) : 0;
+    const names = { splits: () => xs, values: (chart, splits) => splits.map((x) => labels[x]), grid: { show: false } };
     draw(slot, `bars|${label}|${labels.join("|")}`, [xs, values], {
+      height: HEIGHT + slant,
+      padding: [null, slant ? longest * 6 : null, null, null],
       scales: { x: { time: false, range: () => [-0.5, labels.length - 0.5] }, y: fromZero() },
       series: [
         { label: "of", value: (chart, x) => (x === null ? "–" : labels[x]) },
@@ -68,10 +74,7 @@ const Charts = (() => {
           value: (chart, y) => number(y),
         },
       ],
-      axes: [
-        { splits: () => xs, values: (chart, splits) => splits.map((x) => labels[x]), grid: { show: false } },
-        { label: unit, size: 64 },
-      ],
+      axes: [slant ? { ...names, rotate: -35, size: slant } : names, { label: unit, size: 64 }],
     });
   }
 
@@ -82,7 +85,7 @@ const Charts = (() => {
 
   window.addEventListener("resize", () => {
     for (const slot of document.querySelectorAll(".chart")) {
-      if (slot.chart) slot.chart.setSize({ width: width(slot), height: HEIGHT });
+      if (slot.chart) slot.chart.setSize({ width: width(slot), height: slot.chart.height });
     }
   });
 

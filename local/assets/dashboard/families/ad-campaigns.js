@@ -9,7 +9,7 @@
 
 Dashboard.register(
   (() => {
-    const { el, bound, card, metaFooter, valueAt } = Dashboard;
+    const { el, bound, card, rows, span, tile, table, metaFooter, valueAt } = Dashboard;
 
     // [key, label, kind (a key of Dashboard.format)] of a `metrics` object.
     const HEADLINE = [
@@ -121,52 +121,11 @@ Dashboard.register(
       ...[...HEADLINE, ...DELIVERY.slice(0, 2)].map(([key, label, kind]) => [`metrics.${key}`, label, kind]),
     ];
 
-    const rows = (answer, base, fields) =>
-      fields.map(([key, label, kind]) => [key, label, bound(answer, `${base}.${key}`, kind)]);
-
-    /** `base`'s `{start, end}` as "start to end". */
-    const span = (answer, base) => [
-      bound(answer, `${base}.start`, "date"),
-      " to ",
-      bound(answer, `${base}.end`, "date"),
-    ];
-
     /** A list of strings at `path`, one item each ("None." when empty). */
     function lines(answer, path, className) {
       const items = valueAt(answer, path) || [];
       if (!items.length) return [el("li", { class: "empty", text: "None." })];
       return items.map((_, index) => el("li", { class: className }, bound(answer, `${path}.${index}`, "text")));
-    }
-
-    /** A table of the items at `path`, by column. */
-    function table(answer, id, title, path, columns) {
-      const items = valueAt(answer, path) || [];
-      const body = items.map((_, index) =>
-        el(
-          "tr",
-          {},
-          columns.map(([key, , kind]) =>
-            el("td", { dataset: { key } }, bound(answer, `${path}.${index}.${key}`, kind)),
-          ),
-        ),
-      );
-      return el(
-        "section",
-        { class: "list", id, dataset: { list: path } },
-        el("h4", { text: title }),
-        items.length
-          ? el(
-              "div",
-              { class: "table" },
-              el(
-                "table",
-                {},
-                el("thead", {}, el("tr", {}, columns.map(([, label]) => el("th", { text: label })))),
-                el("tbody", {}, body),
-              ),
-            )
-          : el("p", { class: "empty", text: "None." }),
-      );
     }
 
     function trendCards(answer) {
@@ -306,14 +265,7 @@ Dashboard.register(
         ...span(answer, "campaign_metrics.date_range"),
       );
       part("tiles").replaceChildren(
-        ...HEADLINE.map(([key, label, kind]) =>
-          el(
-            "div",
-            { class: "tile", dataset: { key } },
-            el("span", { class: "tile-label", text: label }),
-            bound(answer, `${metrics}.${key}`, kind),
-          ),
-        ),
+        ...HEADLINE.map(([key, label, kind]) => tile(answer, `${metrics}.${key}`, label, kind, key)),
       );
       part("delivery").replaceChildren(card("delivery", "Delivery", null, rows(answer, metrics, DELIVERY)));
       drawChart(content, answer);
@@ -365,15 +317,7 @@ Dashboard.register(
           table(answer, "portfolio-campaigns", "Campaigns", `${portfolio}.campaigns`, PORTFOLIO_CAMPAIGNS),
         ),
       );
-      part("meta").replaceChildren(...metaFooter(answer.campaign_metrics).map((item) => prefixed(item)));
-    }
-
-    /** The meta footer's values name their place under campaign_metrics, as every other value does. */
-    function prefixed(item) {
-      for (const node of item.querySelectorAll("[data-path]")) {
-        node.dataset.path = `campaign_metrics.${node.dataset.path}`;
-      }
-      return item;
+      part("meta").replaceChildren(...metaFooter(answer, [], "campaign_metrics"));
     }
 
     /** A day `back` days before today (UTC) as YYYY-MM-DD: the default range's ends. */

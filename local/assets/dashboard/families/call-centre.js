@@ -8,7 +8,7 @@
 
 Dashboard.register(
   (() => {
-    const { el, bound, card, metaFooter, valueAt } = Dashboard;
+    const { el, bound, card, tile, table, metaFooter, valueAt } = Dashboard;
 
     const CALLS = [
       ["id", "Call", "text"],
@@ -460,42 +460,6 @@ Dashboard.register(
       });
     }
 
-    function list(answer, [id, title, path, columns]) {
-      const items = valueAt(answer, path) || [];
-      const table = el(
-        "table",
-        {},
-        el(
-          "thead",
-          {},
-          el(
-            "tr",
-            {},
-            columns.map(([, label]) => el("th", { text: label })),
-          ),
-        ),
-        el(
-          "tbody",
-          {},
-          items.map((_, index) =>
-            el(
-              "tr",
-              {},
-              columns.map(([key, , kind]) =>
-                el("td", { dataset: { key } }, bound(answer, `${path}.${index}.${key}`, kind)),
-              ),
-            ),
-          ),
-        ),
-      );
-      return el(
-        "section",
-        { class: "list", id, dataset: { list: path } },
-        el("h4", { text: title }),
-        items.length ? el("div", { class: "table" }, table) : el("p", { class: "empty", text: "None." }),
-      );
-    }
-
     function trend(answer, [path, title, kind]) {
       const growth = valueAt(answer, path);
       const most = Math.max(growth.last_7_days, growth.previous_7_days);
@@ -578,15 +542,13 @@ Dashboard.register(
         el("code", {}, bound(answer, "dashboard_type", "text")),
       );
       part("tiles").replaceChildren(
-        ...page.summary.map(([path, label, kind]) =>
-          el("div", { class: "tile" }, el("span", { class: "tile-label", text: label }), bound(answer, path, kind)),
-        ),
+        ...page.summary.map(([path, label, kind]) => tile(answer, path, label, kind)),
       );
       part("actions").replaceChildren(...quickActions(answer));
       part("cards").replaceChildren(...page.sections.map((declared) => section(answer, declared)));
       drawCharts(content, answer, page.charts);
       part("alerts").replaceChildren(...alerts(answer));
-      part("lists").replaceChildren(...page.lists.map((declared) => list(answer, declared)));
+      part("lists").replaceChildren(...page.lists.map((declared) => table(answer, ...declared)));
       if (page.trends.length) part("trends").replaceChildren(...page.trends.map((declared) => trend(answer, declared)));
       part("meta").replaceChildren(
         ...metaFooter(answer, [
